@@ -1,0 +1,181 @@
+package io.circuitstream.engine.circuit;
+
+import io.circuitstream.engine.regiongraph.RegionGraph;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A class-conditional probabilistic circuit over images: structure plus parameters.
+ *
+ * <p>The circuit's root has one unit per class, {@code log p(x | y)}; it is smooth and decomposable
+ * with normalised leaves and weights, so each output is a normalised density over images and
+ * marginals over missing pixels are exact. Parameters are unconstrained logits (softmax for sum
+ * weights, log-softmax for the categorical inputs) in one flat vector. Evaluate with an
+ * {@link Evaluator} from {@link #evaluator(int)}.
+ *
+ * <p>Changing parameters through {@link #setParameters} or {@link #updateParameters} is seen by
+ * every evaluator at its next call; do not change them while an evaluator runs.
+ */
+public final class Circuit {
+  private final Structure structure;
+  private final double[] params;
+  private volatile long version;
+
+  private Circuit(Structure structure, double[] params) {
+    this.structure = structure;
+    this.params = params;
+  }
+
+  /**
+   * Creates a circuit with standard-normal logits.
+   *
+   * @param spec the structure
+   * @param seed seed of the initial parameters
+   */
+  public static Circuit create(CircuitSpec spec, long seed) {
+    Structure s = new Structure(spec);
+    return new Circuit(s, gaussian(s.numParams, seed));
+  }
+
+  /** Creates a circuit over a given region graph (for custom graphs); the spec's graph name is ignored. */
+  public static Circuit create(CircuitSpec spec, RegionGraph graph, long seed) {
+    Structure s = new Structure(spec, graph);
+    return new Circuit(s, gaussian(s.numParams, seed));
+  }
+
+  /**
+   * Creates a circuit with the given parameters (copied).
+   *
+   * @throws IllegalArgumentException if the length does not match the spec's layout
+   */
+  public static Circuit withParameters(CircuitSpec spec, double[] parameters) {
+    Structure s = new Structure(spec);
+    if (parameters.length != s.numParams) {
+      throw new IllegalArgumentException(
+          "spec needs " + s.numParams + " parameters, got " + parameters.length);
+    }
+    return new Circuit(s, parameters.clone());
+  }
+
+  private static double[] gaussian(int count, long seed) {
+    Random rnd = new Random(seed);
+    double[] p = new double[count];
+    for (int i = 0; i < count; i++) {
+      p[i] = rnd.nextGaussian();
+    }
+    return p;
+  }
+
+  /** Returns the structure spec. */
+  public CircuitSpec spec() {
+    return structure.spec;
+  }
+
+  /** Returns the region graph the circuit follows. */
+  public RegionGraph regionGraph() {
+    return structure.graph;
+  }
+
+  /** Returns the number of parameters (logits). */
+  public int numParameters() {
+    return structure.numParams;
+  }
+
+  /** Returns the number of classes, the root's units. */
+  public int numClasses() {
+    return structure.units[structure.root];
+  }
+
+  /** Returns the number of pixels. */
+  public int numVariables() {
+    return structure.numVars;
+  }
+
+  /** Returns a copy of the parameters. */
+  public double[] parameters() {
+    return params.clone();
+  }
+
+  /** Replaces the parameters with a copy of the given ones. */
+  public void setParameters(double[] parameters) {
+    if (parameters.length != params.length) {
+      throw new IllegalArgumentException("expected " + params.length + " parameters, got " + parameters.length);
+    }
+    System.arraycopy(parameters, 0, params, 0, params.length);
+    version++;
+  }
+
+  /** Changes the parameters in place, as an optimiser step does, and marks them changed. */
+  public void updateParameters(ParameterUpdate update) {
+    Objects.requireNonNull(update, "update").apply(params);
+    version++;
+  }
+
+  /** Returns an independent copy of this circuit. */
+  public Circuit copy() {
+    return new Circuit(structure, params.clone());
+  }
+
+  /** Returns an inference evaluator for batches of up to {@code capacity}, on all processors. */
+  public Evaluator evaluator(int capacity) {
+    return evaluator(capacity, Runtime.getRuntime().availableProcessors(), false);
+  }
+
+  /** Returns an evaluator that also computes gradients, for batches of up to {@code capacity}. */
+  public Evaluator trainingEvaluator(int capacity) {
+    return evaluator(capacity, Runtime.getRuntime().availableProcessors(), true);
+  }
+
+  /**
+   * Returns a folded evaluator.
+   *
+   * @param capacity largest batch
+   * @param threads threads that share each fold's members
+   * @param training whether to keep what {@link Evaluator#backward} needs
+   */
+  public Evaluator evaluator(int capacity, int threads, boolean training) {
+    return new FoldedEvaluator(this, capacity, threads, training);
+  }
+
+  /**
+   * Evaluates layer by layer without folding, one example at a time; slow, a reference for tests.
+   */
+  public ClassScores evaluateUnfolded(Evidence evidence) {
+    return new UnfoldedEvaluator(structure, params).logLikelihoods(evidence);
+  }
+
+  /** Returns the number of layers before folding (inputs, dense, product and mixing layers). */
+  public int layersUnfolded() {
+    return structure.layersUnfolded();
+  }
+
+  /** Returns the number of folded layers the evaluator runs. */
+  public int layersFolded() {
+    return structure.layersFolded();
+  }
+
+  /** Returns one line per fold, in evaluation order, such as {@code "h3 cp block x196 [...]"}. */
+  public List<String> foldSummary() {
+    return structure.folds.stream().map(f -> "h" + f.height() + " " + f.description()).toList();
+  }
+
+  Structure structure() {
+    return structure;
+  }
+
+  double[] params() {
+    return params;
+  }
+
+  long version() {
+    return version;
+  }
+
+  /** Changes a parameter vector in place; callbacks throw unchecked exceptions only. */
+  @FunctionalInterface
+  public interface ParameterUpdate {
+    /** Applies the change to {@code parameters}. */
+    void apply(double[] parameters);
+  }
+}

@@ -1,0 +1,716 @@
+package io.circuitstream.engine.circuit;
+
+import io.circuitstream.engine.circuit.Structure.Fold;
+import io.circuitstream.engine.circuit.Structure.FoldType;
+import java.nio.DoubleBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The folded evaluator: one pass per fold, members split across threads, products on BLAS.
+ *
+ * <p>Layout: every region's values are a {@code [units, capacity]} row-major block, so a column is
+ * one example. Sum layers work in log space with the max-shift trick once per input vector: a
+ * region's log-values {@code L} become {@code E = exp(L - m)} with {@code m} the column maximum,
+ * a dense layer computes {@code log(W · E) + m} with one BLAS product, and nothing is clamped.
+ */
+final class FoldedEvaluator implements Evaluator {
+  private final Circuit circuit;
+  private final Structure s;
+  private final int cap;
+  private final boolean training;
+  private final int threads;
+  private final @Nullable ForkJoinPool pool;
+  private final NativeMemory mem = new NativeMemory();
+  private final boolean usesE;
+
+  private final DoubleBuffer[] lv; // region log-values [units x cap]
+  private final DoubleBuffer @Nullable [] ev; // exp-normalised region values (CP, Tucker)
+  private final double[][] mv; // column maxima per region (CP, Tucker)
+  private final DoubleBuffer[] pv; // partition log-values; aliases lv for single-partition regions
+  private final DoubleBuffer[] w; // dense weights [out x in]
+  private final DoubleBuffer @Nullable [] dv; // dense outputs, kept for training
+  private final DoubleBuffer @Nullable [] zv; // product inputs of PRODUCT_DENSE, kept for training
+  private final double[][] zs; // log-scale of product inputs, per partition (PRODUCT_DENSE)
+  private final double[] inputLogZ;
+  private final double[] mixLog;
+  private final int mixBase;
+  private final Scratch[] scratch;
+  private final Object[] locks;
+
+  // Backward state, allocated on first use.
+  private double @Nullable [][] gl;
+  private DoubleBuffer @Nullable [] ge;
+  private double @Nullable [][] gp;
+
+  private long version = -1;
+  private int n;
+  private @Nullable Evidence evidence;
+  private boolean closed;
+
+  FoldedEvaluator(Circuit circuit, int capacity, int threads, boolean training) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("batch capacity must be positive, got " + capacity);
+    }
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
+    this.circuit = circuit;
+    this.s = circuit.structure();
+    this.cap = capacity;
+    this.training = training;
+    this.threads = threads;
+    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+    this.usesE = s.kind != LayerKind.CP_T;
+
+    lv = new DoubleBuffer[s.numRegions];
+    ev = usesE ? new DoubleBuffer[s.numRegions] : null;
+    mv = new double[usesE ? s.numRegions : 0][];
+    for (int r = 0; r < s.numRegions; r++) {
+      if (s.regionNumParts[r] <= 1) {
+        lv[r] = mem.allocate((long) s.units[r] * cap);
+      }
+      if (usesE && r != s.root) {
+        ev[r] = mem.allocate((long) s.units[r] * cap);
+        mv[r] = new double[cap];
+      }
+    }
+    pv = new DoubleBuffer[s.numParts];
+    for (int p = 0; p < s.numParts; p++) {
+      int r = s.partRegion[p];
+      pv[p] = s.regionNumParts[r] == 1 ? lv[r] : mem.allocate((long) s.units[r] * cap);
+    }
+    for (int r = 0; r < s.numRegions; r++) {
+      if (s.regionNumParts[r] > 1) {
+        lv[r] = mem.allocate((long) s.units[r] * cap);
+      }
+    }
+    w = new DoubleBuffer[s.numDense];
+    int maxOut = 1;
+    int maxIn = 1;
+    for (int d = 0; d < s.numDense; d++) {
+      w[d] = mem.allocate((long) s.denseOut[d] * s.denseIn[d]);
+      maxOut = Math.max(maxOut, s.denseOut[d]);
+      maxIn = Math.max(maxIn, s.denseIn[d]);
+    }
+    boolean productDense = s.kind != LayerKind.CP;
+    dv = training ? new DoubleBuffer[s.numDense] : null;
+    zv = training && productDense ? new DoubleBuffer[s.numParts] : null;
+    zs = new double[productDense ? s.numParts : 0][];
+    if (productDense) {
+      for (int p = 0; p < s.numParts; p++) {
+        zs[p] = new double[cap];
+      }
+    }
+    if (training) {
+      for (int d = 0; d < s.numDense; d++) {
+        dv[d] = mem.allocate((long) s.denseOut[d] * cap);
+      }
+      if (zv != null) {
+        for (int p = 0; p < s.numParts; p++) {
+          zv[p] = mem.allocate((long) s.denseIn[s.partFirstDense[p]] * cap);
+        }
+      }
+    }
+    scratch = new Scratch[threads];
+    int maxUnits = Arrays.stream(s.units).max().orElse(1);
+    for (int t = 0; t < threads; t++) {
+      scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, cap, training);
+    }
+    locks = new Object[s.numRegions];
+    for (int r = 0; r < s.numRegions; r++) {
+      locks[r] = new Object();
+    }
+    inputLogZ = new double[s.numVars * s.spec.inputUnits()];
+    int base = s.numParams;
+    for (int r = 0; r < s.numRegions; r++) {
+      if (s.mixOffset[r] >= 0) {
+        base = Math.min(base, s.mixOffset[r]);
+      }
+    }
+    mixBase = base;
+    mixLog = new double[s.numParams - mixBase];
+  }
+
+  @Override
+  public int capacity() {
+    return cap;
+  }
+
+  /** Returns the off-heap bytes this evaluator holds. */
+  long nativeBytes() {
+    return mem.bytes();
+  }
+
+  // ---------------------------------------------------------------- parameters
+
+  private void refresh() {
+    long v = circuit.version();
+    if (v == version) {
+      return;
+    }
+    double[] theta = circuit.params();
+    int kin = s.spec.inputUnits();
+    int cats = s.numCategories;
+    parallel(s.numVars, (t, var) -> {
+      for (int k = 0; k < kin; k++) {
+        inputLogZ[var * kin + k] = Numerics.logSumExp(theta, s.inputOffset(var, k), cats);
+      }
+    });
+    parallel(s.numDense, (t, d) -> {
+      int out = s.denseOut[d];
+      int in = s.denseIn[d];
+      int off = s.denseOffset[d];
+      DoubleBuffer wd = w[d];
+      for (int j = 0; j < out; j++) {
+        int row = off + j * in;
+        double z = Numerics.logSumExp(theta, row, in);
+        for (int k = 0; k < in; k++) {
+          wd.put(j * in + k, Math.exp(theta[row + k] - z));
+        }
+      }
+    });
+    for (int r = 0; r < s.numRegions; r++) {
+      int off = s.mixOffset[r];
+      if (off < 0) {
+        continue;
+      }
+      int np = s.regionNumParts[r];
+      for (int k = 0; k < s.units[r]; k++) {
+        int row = off + k * np;
+        double z = Numerics.logSumExp(theta, row, np);
+        for (int q = 0; q < np; q++) {
+          mixLog[row - mixBase + q] = theta[row + q] - z;
+        }
+      }
+    }
+    version = v;
+  }
+
+  // ---------------------------------------------------------------- forward
+
+  @Override
+  public ClassScores logLikelihoods(Evidence e) {
+    checkOpen();
+    if (e.numVariables() != s.numVars) {
+      throw new IllegalArgumentException(
+          "evidence has " + e.numVariables() + " pixels per example, the circuit expects " + s.numVars);
+    }
+    if (e.size() > cap) {
+      throw new IllegalArgumentException("batch of " + e.size() + " exceeds this evaluator's capacity " + cap);
+    }
+    refresh();
+    this.evidence = e;
+    this.n = e.size();
+    int[] values = e.values();
+    for (int i = 0; i < values.length; i++) {
+      if ((values[i] < 0 || values[i] >= s.numCategories) && !e.isMissing(i / s.numVars, i % s.numVars)) {
+        throw new IllegalArgumentException("pixel " + (i % s.numVars) + " of example " + (i / s.numVars)
+            + " has value " + values[i] + ", outside 0.." + (s.numCategories - 1));
+      }
+    }
+    for (Fold f : s.folds) {
+      switch (f.type()) {
+        case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i]));
+        case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
+        case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
+        case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i]));
+      }
+    }
+    int c = s.units[s.root];
+    double[] out = new double[n * c];
+    DoubleBuffer root = lv[s.root];
+    for (int y = 0; y < c; y++) {
+      for (int b = 0; b < n; b++) {
+        out[b * c + y] = root.get(y * cap + b);
+      }
+    }
+    return new ClassScores(n, c, out);
+  }
+
+  private void input(int var) {
+    Evidence e = evidence;
+    double[] theta = circuit.params();
+    int kin = s.spec.inputUnits();
+    DoubleBuffer out = lv[var];
+    int[] values = e.values();
+    boolean[] missing = e.missing();
+    for (int k = 0; k < kin; k++) {
+      int base = s.inputOffset(var, k);
+      double z = inputLogZ[var * kin + k];
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        int idx = b * s.numVars + var;
+        out.put(row + b, missing != null && missing[idx] ? 0.0 : theta[base + values[idx]] - z);
+      }
+    }
+    normalise(var);
+  }
+
+  /** Computes E = exp(L - m) with m the column maximum, for regions consumed through E. */
+  private void normalise(int r) {
+    if (!usesE || r == s.root) {
+      return;
+    }
+    Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], n, cap);
+  }
+
+  private void cpBlock(int p, Scratch sc) {
+    int r = s.partRegion[p];
+    int out = s.units[r];
+    DoubleBuffer target = pv[p];
+    int[] ch = s.partChildren[p];
+    for (int i = 0; i < ch.length; i++) {
+      int c = ch[i];
+      int d = s.partFirstDense[p] + i;
+      DoubleBuffer dd = dv != null ? dv[d] : sc.d;
+      NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[c], cap, 0.0, dd, cap);
+      double[] m = mv[c];
+      for (int k = 0; k < out; k++) {
+        int row = k * cap;
+        if (i == 0) {
+          for (int b = 0; b < n; b++) {
+            target.put(row + b, Math.log(dd.get(row + b)) + m[b]);
+          }
+        } else {
+          for (int b = 0; b < n; b++) {
+            target.put(row + b, target.get(row + b) + Math.log(dd.get(row + b)) + m[b]);
+          }
+        }
+      }
+    }
+    if (s.regionNumParts[r] == 1) {
+      normalise(r);
+    }
+  }
+
+  private void productDense(int p, Scratch sc) {
+    int r = s.partRegion[p];
+    int out = s.units[r];
+    int d = s.partFirstDense[p];
+    int in = s.denseIn[d];
+    DoubleBuffer z = zv != null ? zv[p] : sc.z;
+    double[] scale = zs[p];
+    int[] ch = s.partChildren[p];
+    if (s.kind == LayerKind.CP_T) {
+      for (int k = 0; k < in; k++) {
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          double h = 0;
+          for (int c : ch) {
+            h += lv[c].get(row + b);
+          }
+          z.put(row + b, h);
+        }
+      }
+      Numerics.expNormalise(z, z, scale, in, n, cap);
+    } else {
+      kronecker(ch, z, scale);
+    }
+    DoubleBuffer dd = dv != null ? dv[d] : sc.d;
+    NativeMemory.gemm(false, false, out, n, in, w[d], in, z, cap, 0.0, dd, cap);
+    DoubleBuffer target = pv[p];
+    for (int k = 0; k < out; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        target.put(row + b, Math.log(dd.get(row + b)) + scale[b]);
+      }
+    }
+    if (s.regionNumParts[r] == 1) {
+      normalise(r);
+    }
+  }
+
+  /** Writes the Kronecker product of the children's E into z (rows in mixed radix, first child slowest). */
+  private void kronecker(int[] ch, DoubleBuffer z, double[] scale) {
+    int rows = s.units[ch[0]];
+    DoubleBuffer e0 = ev[ch[0]];
+    for (int k = 0; k < rows; k++) {
+      for (int b = 0; b < n; b++) {
+        z.put(k * cap + b, e0.get(k * cap + b));
+      }
+    }
+    for (int b = 0; b < n; b++) {
+      scale[b] = mv[ch[0]][b];
+    }
+    double[] tmp = new double[n];
+    for (int i = 1; i < ch.length; i++) {
+      int kc = s.units[ch[i]];
+      DoubleBuffer ec = ev[ch[i]];
+      for (int old = rows - 1; old >= 0; old--) {
+        for (int b = 0; b < n; b++) {
+          tmp[b] = z.get(old * cap + b);
+        }
+        for (int k = kc - 1; k >= 0; k--) {
+          int row = (old * kc + k) * cap;
+          for (int b = 0; b < n; b++) {
+            z.put(row + b, tmp[b] * ec.get(k * cap + b));
+          }
+        }
+      }
+      rows *= kc;
+      for (int b = 0; b < n; b++) {
+        scale[b] += mv[ch[i]][b];
+      }
+    }
+  }
+
+  private void mixing(int r) {
+    int np = s.regionNumParts[r];
+    int units = s.units[r];
+    int first = s.regionFirstPart[r];
+    int off = s.mixOffset[r] - mixBase;
+    DoubleBuffer target = lv[r];
+    for (int k = 0; k < units; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int q = 0; q < np; q++) {
+          max = Math.max(max, mixLog[off + k * np + q] + pv[first + q].get(row + b));
+        }
+        double value;
+        if (max == Double.NEGATIVE_INFINITY) {
+          value = max;
+        } else {
+          double sum = 0;
+          for (int q = 0; q < np; q++) {
+            sum += Math.exp(mixLog[off + k * np + q] + pv[first + q].get(row + b) - max);
+          }
+          value = max + Math.log(sum);
+        }
+        target.put(row + b, value);
+      }
+    }
+    normalise(r);
+  }
+
+  // ---------------------------------------------------------------- backward
+
+  @Override
+  public void backward(double[] outputGradient, double[] gradient) {
+    checkOpen();
+    if (!training) {
+      throw new IllegalStateException("this evaluator was created for inference; use Circuit.trainingEvaluator");
+    }
+    if (evidence == null) {
+      throw new IllegalStateException("backward needs a logLikelihoods call first");
+    }
+    int c = s.units[s.root];
+    if (outputGradient.length != n * c) {
+      throw new IllegalArgumentException("output gradient has " + outputGradient.length + " entries, expected " + n * c);
+    }
+    if (gradient.length != s.numParams) {
+      throw new IllegalArgumentException("gradient has " + gradient.length + " entries, expected " + s.numParams);
+    }
+    allocateGradients();
+    double[][] gL = gl;
+    parallel(s.numRegions, (t, r) -> {
+      Arrays.fill(gL[r], 0, s.units[r] * cap, 0.0);
+      if (ge != null && ge[r] != null) {
+        Numerics.zero(ge[r], s.units[r] * cap);
+      }
+    });
+    for (int y = 0; y < c; y++) {
+      for (int b = 0; b < n; b++) {
+        gL[s.root][y * cap + b] = outputGradient[b * c + y];
+      }
+    }
+    for (int i = s.folds.size() - 1; i >= 0; i--) {
+      Fold f = s.folds.get(i);
+      switch (f.type()) {
+        case INPUT -> parallel(f.members().length, (t, j) -> inputBackward(f.members()[j], gradient));
+        case CP_BLOCK -> parallel(f.members().length, (t, j) -> cpBlockBackward(f.members()[j], scratch[t], gradient));
+        case PRODUCT_DENSE -> parallel(f.members().length,
+            (t, j) -> productDenseBackward(f.members()[j], scratch[t], gradient));
+        case MIXING -> parallel(f.members().length, (t, j) -> mixingBackward(f.members()[j], gradient));
+      }
+    }
+  }
+
+  private void allocateGradients() {
+    if (gl != null) {
+      return;
+    }
+    gl = new double[s.numRegions][];
+    ge = usesE ? new DoubleBuffer[s.numRegions] : null;
+    gp = new double[s.numParts][];
+    for (int r = 0; r < s.numRegions; r++) {
+      gl[r] = new double[s.units[r] * cap];
+      if (ge != null && r != s.root) {
+        ge[r] = mem.allocate((long) s.units[r] * cap);
+      }
+    }
+    for (int p = 0; p < s.numParts; p++) {
+      int r = s.partRegion[p];
+      gp[p] = s.regionNumParts[r] == 1 ? gl[r] : new double[s.units[r] * cap];
+    }
+  }
+
+  /** Adds the gradient that reached r through E (CP, Tucker consumers) to d loss / d L_r. */
+  private void finishRegionGradient(int r) {
+    if (!usesE || r == s.root) {
+      return;
+    }
+    double[] g = gl[r];
+    DoubleBuffer e = ev[r];
+    DoubleBuffer gE = ge[r];
+    for (int k = 0; k < s.units[r]; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        g[row + b] += e.get(row + b) * gE.get(row + b);
+      }
+    }
+  }
+
+  private void mixingBackward(int r, double[] gradient) {
+    finishRegionGradient(r);
+    int np = s.regionNumParts[r];
+    int units = s.units[r];
+    int first = s.regionFirstPart[r];
+    int off = s.mixOffset[r];
+    double[] g = gl[r];
+    DoubleBuffer l = lv[r];
+    double[] ga = new double[np];
+    for (int k = 0; k < units; k++) {
+      int row = k * cap;
+      Arrays.fill(ga, 0);
+      for (int q = 0; q < np; q++) {
+        double a = mixLog[off - mixBase + k * np + q];
+        double[] gq = gp[first + q];
+        DoubleBuffer pq = pv[first + q];
+        double acc = 0;
+        for (int b = 0; b < n; b++) {
+          double lb = l.get(row + b);
+          double resp = lb == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(a + pq.get(row + b) - lb);
+          double v = g[row + b] * resp;
+          gq[row + b] = v;
+          acc += v;
+        }
+        ga[q] = acc;
+      }
+      Numerics.logSoftmaxBackward(mixLog, off - mixBase + k * np, ga, gradient, off + k * np, np);
+    }
+  }
+
+  private double[] partitionGradient(int p) {
+    int r = s.partRegion[p];
+    if (s.regionNumParts[r] == 1) {
+      finishRegionGradient(r);
+    }
+    return gp[p];
+  }
+
+  private void cpBlockBackward(int p, Scratch sc, double[] gradient) {
+    double[] g = partitionGradient(p);
+    int out = s.units[s.partRegion[p]];
+    int[] ch = s.partChildren[p];
+    for (int i = 0; i < ch.length; i++) {
+      int c = ch[i];
+      int d = s.partFirstDense[p] + i;
+      int in = s.denseIn[d];
+      DoubleBuffer dd = dv[d];
+      for (int k = 0; k < out; k++) {
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          sc.gd.put(row + b, g[row + b] / dd.get(row + b));
+        }
+      }
+      denseWeightGradient(d, sc, ev[c], gradient);
+      synchronized (locks[c]) {
+        NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 1.0, ge[c], cap);
+      }
+    }
+  }
+
+  /** Computes d loss / d W = GD · input^T and adds it, through the row softmax, to the logits' gradient. */
+  private void denseWeightGradient(int d, Scratch sc, DoubleBuffer input, double[] gradient) {
+    int out = s.denseOut[d];
+    int in = s.denseIn[d];
+    NativeMemory.gemm(false, true, out, in, n, sc.gd, cap, input, cap, 0.0, sc.gw, in);
+    DoubleBuffer wd = w[d];
+    int off = s.denseOffset[d];
+    for (int j = 0; j < out; j++) {
+      double dot = 0;
+      for (int k = 0; k < in; k++) {
+        dot += wd.get(j * in + k) * sc.gw.get(j * in + k);
+      }
+      for (int k = 0; k < in; k++) {
+        gradient[off + j * in + k] += wd.get(j * in + k) * (sc.gw.get(j * in + k) - dot);
+      }
+    }
+  }
+
+  private void productDenseBackward(int p, Scratch sc, double[] gradient) {
+    double[] g = partitionGradient(p);
+    int out = s.units[s.partRegion[p]];
+    int d = s.partFirstDense[p];
+    int in = s.denseIn[d];
+    DoubleBuffer dd = dv[d];
+    DoubleBuffer z = zv[p];
+    for (int k = 0; k < out; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        sc.gd.put(row + b, g[row + b] / dd.get(row + b));
+      }
+    }
+    denseWeightGradient(d, sc, z, gradient);
+    NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 0.0, sc.gz, cap);
+    int[] ch = s.partChildren[p];
+    if (s.kind == LayerKind.CP_T) {
+      // d/dH = Z ⊙ GZ, and H = Σ L_c.
+      double[] gh = sc.heap;
+      for (int k = 0; k < in; k++) {
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          gh[row + b] = z.get(row + b) * sc.gz.get(row + b);
+        }
+      }
+      for (int c : ch) {
+        synchronized (locks[c]) {
+          double[] gc = gl[c];
+          for (int idx = 0; idx < in * cap; idx++) {
+            gc[idx] += gh[idx];
+          }
+        }
+      }
+    } else {
+      kroneckerBackward(ch, sc);
+    }
+  }
+
+  /** Distributes GZ over the children of a Kronecker product: d/dE_i = Σ GZ · Π_{j≠i} E_j. */
+  private void kroneckerBackward(int[] ch, Scratch sc) {
+    int arity = ch.length;
+    int rows = 1;
+    for (int c : ch) {
+      rows *= s.units[c];
+    }
+    double[][] acc = new double[arity][];
+    for (int i = 0; i < arity; i++) {
+      acc[i] = new double[s.units[ch[i]] * n];
+    }
+    int[] digit = new int[arity];
+    for (int row = 0; row < rows; row++) {
+      int rem = row;
+      for (int i = arity - 1; i >= 0; i--) {
+        int kc = s.units[ch[i]];
+        digit[i] = rem % kc;
+        rem /= kc;
+      }
+      for (int b = 0; b < n; b++) {
+        double gz = sc.gz.get(row * cap + b);
+        for (int i = 0; i < arity; i++) {
+          double prod = gz;
+          for (int j = 0; j < arity; j++) {
+            if (j != i) {
+              prod *= ev[ch[j]].get(digit[j] * cap + b);
+            }
+          }
+          acc[i][digit[i] * n + b] += prod;
+        }
+      }
+    }
+    for (int i = 0; i < arity; i++) {
+      int c = ch[i];
+      synchronized (locks[c]) {
+        DoubleBuffer target = ge[c];
+        for (int k = 0; k < s.units[c]; k++) {
+          for (int b = 0; b < n; b++) {
+            target.put(k * cap + b, target.get(k * cap + b) + acc[i][k * n + b]);
+          }
+        }
+      }
+    }
+  }
+
+  private void inputBackward(int var, double[] gradient) {
+    finishRegionGradient(var);
+    Evidence e = evidence;
+    double[] theta = circuit.params();
+    int kin = s.spec.inputUnits();
+    int cats = s.numCategories;
+    double[] g = gl[var];
+    int[] values = e.values();
+    boolean[] missing = e.missing();
+    for (int k = 0; k < kin; k++) {
+      int base = s.inputOffset(var, k);
+      int row = k * cap;
+      double total = 0;
+      for (int b = 0; b < n; b++) {
+        int idx = b * s.numVars + var;
+        if (missing != null && missing[idx]) {
+          continue;
+        }
+        double gv = g[row + b];
+        gradient[base + values[idx]] += gv;
+        total += gv;
+      }
+      if (total != 0) {
+        double z = inputLogZ[var * kin + k];
+        for (int u = 0; u < cats; u++) {
+          gradient[base + u] -= Math.exp(theta[base + u] - z) * total;
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** A task over members, told which thread's scratch to use. */
+  private interface MemberTask {
+    void run(int thread, int member);
+  }
+
+  private void parallel(int count, MemberTask task) {
+    if (pool == null || count < 2) {
+      for (int i = 0; i < count; i++) {
+        task.run(0, i);
+      }
+      return;
+    }
+    int t = Math.min(threads, count);
+    pool.submit(() -> IntStream.range(0, t).parallel().forEach(th -> {
+      for (int i = th; i < count; i += t) {
+        task.run(th, i);
+      }
+    })).join();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("evaluator is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (pool != null) {
+        pool.shutdown();
+      }
+      mem.close();
+    }
+  }
+
+  /** Per-thread working memory. */
+  private static final class Scratch {
+    final DoubleBuffer d;
+    final DoubleBuffer z;
+    final DoubleBuffer gd;
+    final DoubleBuffer gz;
+    final DoubleBuffer gw;
+    final double[] heap;
+
+    Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int cap, boolean training) {
+      d = mem.allocate((long) maxOut * cap);
+      z = mem.allocate((long) maxIn * cap);
+      gd = training ? mem.allocate((long) maxOut * cap) : d;
+      gz = training ? mem.allocate((long) maxIn * cap) : z;
+      gw = training ? mem.allocate((long) maxOut * maxIn) : d;
+      heap = new double[training ? Math.max(maxIn, maxUnits) * cap : 0];
+    }
+  }
+}

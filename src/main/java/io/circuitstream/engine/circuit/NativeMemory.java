@@ -1,0 +1,72 @@
+package io.circuitstream.engine.circuit;
+
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Off-heap double buffers allocated through ND4J, and the BLAS product that works on them.
+ *
+ * <p>Buffers live as long as this object; the products go straight to the OpenBLAS that ND4J
+ * bundles, one call per folded member, which avoids ND4J's per-operation overhead on the many small
+ * products of a circuit.
+ */
+final class NativeMemory {
+  private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;
+  private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
+  private static final int TRANS = openblas_nolapack.CblasTrans;
+
+  static {
+    // The engine splits folds across Java threads; each product then runs on one BLAS thread.
+    Nd4j.factory().blas().setMaxThreads(1);
+  }
+
+  private final List<INDArray> owned = new ArrayList<>();
+  private long bytes;
+
+  /** Allocates a zeroed buffer of {@code length} doubles. */
+  DoubleBuffer allocate(long length) {
+    if (length > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("buffer of " + length + " doubles is too large; use a smaller batch");
+    }
+    INDArray array = Nd4j.create(DataType.DOUBLE, Math.max(1, length));
+    owned.add(array);
+    bytes += 8 * Math.max(1, length);
+    DoubleBuffer b = array.data().asNioDouble();
+    if (!b.isDirect() || b.capacity() < length) {
+      throw new IllegalStateException("ND4J returned a buffer that is not direct memory");
+    }
+    return b;
+  }
+
+  /** Returns the bytes allocated so far. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** Releases every buffer. */
+  void close() {
+    for (INDArray a : owned) {
+      a.close();
+    }
+    owned.clear();
+    bytes = 0;
+  }
+
+  /**
+   * Computes {@code C = op(A) · op(B) + beta · C} for row-major matrices.
+   *
+   * @param m rows of op(A) and C
+   * @param n columns of op(B) and C
+   * @param k columns of op(A), rows of op(B)
+   */
+  static void gemm(boolean transA, boolean transB, int m, int n, int k,
+      DoubleBuffer a, int lda, DoubleBuffer b, int ldb, double beta, DoubleBuffer c, int ldc) {
+    openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
+        m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+  }
+}

@@ -1,0 +1,208 @@
+package io.circuitstream.engine.circuit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.circuitstream.engine.regiongraph.RegionGraphs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Exactness of the folded engine on tiny circuits, by enumeration and finite differences. */
+class CircuitExactnessTest {
+
+  /** Every region graph × every sum-product block × a few image shapes and category counts. */
+  static Stream<Arguments> tinyCircuits() {
+    List<Arguments> out = new ArrayList<>();
+    int[][] shapes = {{2, 2, 4}, {3, 3, 2}, {2, 3, 3}};
+    for (String graph : RegionGraphs.names()) {
+      for (LayerKind kind : LayerKind.values()) {
+        for (int[] shape : shapes) {
+          out.add(Arguments.of(graph, kind, shape[0], shape[1], shape[2]));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  static CircuitSpec spec(String graph, LayerKind kind, int h, int w, int categories) {
+    return CircuitSpec.builder()
+        .regionGraph(graph)
+        .imageShape(h, w)
+        .layerKind(kind)
+        .inputUnits(kind == LayerKind.CP ? 3 : 2)
+        .sumUnits(kind == LayerKind.CP ? 4 : 2)
+        .numClasses(3)
+        .numCategories(categories)
+        .graphSeed(7)
+        .build();
+  }
+
+  /** All categories^pixels images, example-major. */
+  static int[] allImages(int pixels, int categories) {
+    int count = (int) Math.pow(categories, pixels);
+    int[] values = new int[count * pixels];
+    for (int i = 0; i < count; i++) {
+      int rem = i;
+      for (int j = 0; j < pixels; j++) {
+        values[i * pixels + j] = rem % categories;
+        rem /= categories;
+      }
+    }
+    return values;
+  }
+
+  static double logSumExp(double[] a) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : a) {
+      max = Math.max(max, v);
+    }
+    double s = 0;
+    for (double v : a) {
+      s += Math.exp(v - max);
+    }
+    return max + Math.log(s);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void everyClassConditionalSumsToOneOverAllImages(String graph, LayerKind kind, int h, int w, int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 11);
+    int pixels = h * w;
+    Evidence all = Evidence.of(pixels, allImages(pixels, cats));
+    try (Evaluator ev = circuit.evaluator(all.size(), 2, false)) {
+      ClassScores scores = ev.logLikelihoods(all);
+      for (int y = 0; y < circuit.numClasses(); y++) {
+        double[] column = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+          column[i] = scores.get(i, y);
+        }
+        assertThat(Math.exp(logSumExp(column))).as("class %d", y).isCloseTo(1.0, within(1e-5));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void marginalEqualsBruteForceSumOverMissingPixels(String graph, LayerKind kind, int h, int w, int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 12);
+    int pixels = h * w;
+    int[] images = allImages(pixels, cats);
+    ClassScores full;
+    try (Evaluator ev = circuit.evaluator(images.length / pixels, 2, false)) {
+      full = ev.logLikelihoods(Evidence.of(pixels, images));
+    }
+    Random rnd = new Random(3);
+    int trials = 6;
+    int[] values = new int[trials * pixels];
+    boolean[] missing = new boolean[trials * pixels];
+    for (int t = 0; t < trials; t++) {
+      for (int j = 0; j < pixels; j++) {
+        values[t * pixels + j] = rnd.nextInt(cats);
+        missing[t * pixels + j] = rnd.nextInt(3) == 0;
+      }
+    }
+    ClassScores marginal;
+    try (Evaluator ev = circuit.evaluator(trials, 1, false)) {
+      marginal = ev.logLikelihoods(new Evidence(trials, pixels, values, missing));
+    }
+    for (int t = 0; t < trials; t++) {
+      for (int y = 0; y < circuit.numClasses(); y++) {
+        List<Double> consistent = new ArrayList<>();
+        for (int i = 0; i < images.length / pixels; i++) {
+          boolean match = true;
+          for (int j = 0; j < pixels && match; j++) {
+            match = missing[t * pixels + j] || images[i * pixels + j] == values[t * pixels + j];
+          }
+          if (match) {
+            consistent.add(full.get(i, y));
+          }
+        }
+        double brute = logSumExp(consistent.stream().mapToDouble(Double::doubleValue).toArray());
+        assertThat(marginal.get(t, y)).as("trial %d class %d", t, y).isCloseTo(brute, within(1e-9));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void everyPixelMissingGivesLogOneForEveryClass(String graph, LayerKind kind, int h, int w, int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 13);
+    int pixels = h * w;
+    boolean[] missing = new boolean[2 * pixels];
+    java.util.Arrays.fill(missing, true);
+    try (Evaluator ev = circuit.evaluator(2, 1, false)) {
+      ClassScores s = ev.logLikelihoods(new Evidence(2, pixels, new int[2 * pixels], missing));
+      for (double v : s.values()) {
+        assertThat(v).isCloseTo(0.0, within(1e-12));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void foldedAndUnfoldedEvaluationAgree(String graph, LayerKind kind, int h, int w, int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 14);
+    Evidence e = randomEvidence(circuit.numVariables(), cats, 5, 0.3, 21);
+    ClassScores reference = circuit.evaluateUnfolded(e);
+    try (Evaluator ev = circuit.evaluator(8, 2, false)) {
+      assertThat(ev.logLikelihoods(e).values()).containsExactly(reference.values(), within(1e-10));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void gradientsAgreeWithCentralFiniteDifferences(String graph, LayerKind kind, int h, int w, int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 15);
+    Evidence e = randomEvidence(circuit.numVariables(), cats, 4, 0.25, 22);
+    Random rnd = new Random(5);
+    double[] coeff = new double[e.size() * circuit.numClasses()];
+    for (int i = 0; i < coeff.length; i++) {
+      coeff[i] = rnd.nextGaussian();
+    }
+    double[] analytic = new double[circuit.numParameters()];
+    try (Evaluator ev = circuit.evaluator(4, 2, true)) {
+      ev.logLikelihoods(e);
+      ev.backward(coeff, analytic);
+    }
+    double[] theta = circuit.parameters();
+    double eps = 1e-5;
+    for (int trial = 0; trial < 60; trial++) {
+      int i = trial < 20 ? rnd.nextInt(circuit.numParameters()) : theta.length - 1 - rnd.nextInt(theta.length / 2);
+      double saved = theta[i];
+      theta[i] = saved + eps;
+      double up = weightedSum(circuit, theta, e, coeff);
+      theta[i] = saved - eps;
+      double down = weightedSum(circuit, theta, e, coeff);
+      theta[i] = saved;
+      double numeric = (up - down) / (2 * eps);
+      assertThat(analytic[i]).as("parameter %d", i)
+          .isCloseTo(numeric, within(1e-6 + 1e-5 * Math.abs(numeric)));
+    }
+  }
+
+  private static double weightedSum(Circuit circuit, double[] theta, Evidence e, double[] coeff) {
+    circuit.setParameters(theta);
+    double[] v = circuit.evaluateUnfolded(e).values();
+    double s = 0;
+    for (int i = 0; i < v.length; i++) {
+      s += coeff[i] * v[i];
+    }
+    return s;
+  }
+
+  static Evidence randomEvidence(int pixels, int cats, int size, double missingRate, long seed) {
+    Random rnd = new Random(seed);
+    int[] values = new int[size * pixels];
+    boolean[] missing = new boolean[size * pixels];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = rnd.nextInt(cats);
+      missing[i] = rnd.nextDouble() < missingRate;
+    }
+    return new Evidence(size, pixels, values, missing);
+  }
+}
