@@ -1,0 +1,177 @@
+package io.circuitstream.app;
+
+import io.circuitstream.data.Datasets;
+import io.circuitstream.data.ImageSet;
+import io.circuitstream.engine.circuit.Circuit;
+import io.circuitstream.engine.circuit.CircuitSpec;
+import io.circuitstream.engine.circuit.ClassScores;
+import io.circuitstream.engine.circuit.Evaluator;
+import io.circuitstream.engine.circuit.Evidence;
+import io.circuitstream.engine.circuit.LayerKind;
+import io.circuitstream.engine.learn.Adam;
+import io.circuitstream.engine.learn.HybridLoss;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Times the engine on real MNIST test images: forward, 50 %-missing marginal, and a training step.
+ *
+ * <p>Each figure is the median of {@code --iterations} timed batches after {@code --warmup}
+ * untimed ones.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time forward, marginal (50%% pixels missing) and training-step throughput on MNIST test images.")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--region-graph", defaultValue = "quad-graph",
+      description = "quad-tree-2, quad-tree-4, quad-graph or random-binary-tree (default: ${DEFAULT-VALUE})")
+  String regionGraph = "quad-graph";
+
+  @Option(names = "--layer-kind", defaultValue = "cp", description = "cp, cp-t or tucker (default: ${DEFAULT-VALUE})")
+  String layerKind = "cp";
+
+  @Option(names = "--units", defaultValue = "64", description = "input and sum units (default: ${DEFAULT-VALUE})")
+  int units = 64;
+
+  @Option(names = "--batch", defaultValue = "256", description = "images per batch (default: ${DEFAULT-VALUE})")
+  int batch = 256;
+
+  @Option(names = "--threads", description = "threads per fold (default: available processors)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--warmup", defaultValue = "2", description = "untimed batches per measurement (default: ${DEFAULT-VALUE})")
+  int warmup = 2;
+
+  @Option(names = "--iterations", defaultValue = "5", description = "timed batches per measurement (default: ${DEFAULT-VALUE})")
+  int iterations = 5;
+
+  @Option(names = "--json", description = "print one JSON object instead of a table")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (units <= 0 || batch <= 0 || threads <= 0 || iterations <= 0 || warmup < 0) {
+      System.err.println("bench: --units, --batch, --threads and --iterations must be positive, --warmup >= 0");
+      return 2;
+    }
+    CircuitSpec spec;
+    try {
+      spec = CircuitSpec.builder().regionGraph(regionGraph).layerKind(LayerKind.byId(layerKind)).units(units).build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    }
+    ImageSet test = Datasets.mnistTest();
+    int n = Math.min(batch, test.size());
+    int v = test.pixelsPerImage();
+    int[] values = new int[n * v];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = test.label(i);
+      for (int j = 0; j < v; j++) {
+        values[i * v + j] = test.pixel(i, j);
+      }
+    }
+    boolean[] missing = new boolean[n * v];
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int i = 0; i < missing.length; i++) {
+      missing[i] = rnd.nextBoolean();
+    }
+    Evidence complete = Evidence.of(v, values);
+    Evidence half = complete.withMissing(missing);
+
+    progress("building " + spec.regionGraph() + " " + spec.layerKind() + " circuit, " + units + " units");
+    Circuit circuit = Circuit.create(spec, 1);
+    double forward;
+    double marginal;
+    double train;
+    try (Evaluator ev = circuit.evaluator(n, threads, false)) {
+      progress("forward");
+      forward = imagesPerSecond(n, () -> ev.logLikelihoods(complete));
+      progress("marginal, 50% missing");
+      marginal = imagesPerSecond(n, () -> ev.logLikelihoods(half));
+    }
+    try (Evaluator ev = circuit.evaluator(n, threads, true)) {
+      HybridLoss loss = HybridLoss.of(0.5, v);
+      Adam adam = new Adam(circuit.numParameters(), 0.02);
+      double[] grad = new double[circuit.numParameters()];
+      double[] dOut = new double[n * circuit.numClasses()];
+      progress("training step, lambda 0.5, Adam");
+      train = imagesPerSecond(n, () -> {
+        ClassScores out = ev.logLikelihoods(complete);
+        loss.evaluate(out, labels, dOut);
+        Arrays.fill(grad, 0.0);
+        ev.backward(dOut, grad);
+        adam.step(circuit, grad);
+      });
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("regionGraph", spec.regionGraph());
+    r.put("layerKind", spec.layerKind().id());
+    r.put("units", units);
+    r.put("batch", n);
+    r.put("threads", threads);
+    r.put("precision", "float64");
+    r.put("iterations", iterations);
+    r.put("forwardImagesPerSecond", round(forward));
+    r.put("marginalImagesPerSecond", round(marginal));
+    r.put("trainImagesPerSecond", round(train));
+    r.put("parameters", circuit.numParameters());
+    r.put("layersUnfolded", circuit.layersUnfolded());
+    r.put("layersFolded", circuit.layersFolded());
+    r.put("peakRssMiB", peakRssMiB());
+    r.put("java", System.getProperty("java.version"));
+    if (json) {
+      System.out.println(Json.object(r));
+    } else {
+      r.forEach((k, val) -> System.out.printf(Locale.ROOT, "%-26s %s%n", k, val));
+    }
+    return 0;
+  }
+
+  private static double round(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  private double imagesPerSecond(int n, Runnable batchRun) {
+    for (int i = 0; i < warmup; i++) {
+      batchRun.run();
+    }
+    double[] rates = new double[iterations];
+    for (int i = 0; i < iterations; i++) {
+      long t = System.nanoTime();
+      batchRun.run();
+      rates[i] = n / ((System.nanoTime() - t) / 1e9);
+      progress(String.format(Locale.ROOT, "  batch %d/%d: %.1f images/s", i + 1, iterations, rates[i]));
+    }
+    Arrays.sort(rates);
+    return iterations % 2 == 1 ? rates[iterations / 2] : (rates[iterations / 2 - 1] + rates[iterations / 2]) / 2;
+  }
+
+  private static void progress(String line) {
+    System.err.println("bench: " + line);
+  }
+
+  /** Returns the peak resident set size from /proc, or -1 where there is none. */
+  static long peakRssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
