@@ -26,7 +26,7 @@ final class FoldedEvaluator implements Evaluator {
   private final NativeMemory mem = new NativeMemory();
   private final boolean usesE;
 
-  private final DoubleBuffer[] lv; // region log-values [units x cap]
+  private final DoubleBuffer[] lv; // region log-values [units x cap], where needed
   private final DoubleBuffer @Nullable [] ev; // exp-normalised region values (CP, Tucker)
   private final double[][] mv; // column maxima per region (CP, Tucker)
   private final DoubleBuffer[] pv; // partition log-values; aliases lv for single-partition regions
@@ -35,6 +35,8 @@ final class FoldedEvaluator implements Evaluator {
   private final DoubleBuffer @Nullable [] zv; // product inputs of PRODUCT_DENSE, kept for training
   private final double[][] zs; // log-scale of product inputs, per partition (PRODUCT_DENSE)
   private final double[] inputLogZ;
+  /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
+  private final double[] inputProb;
   private final double[] mixLog;
   private final int mixBase;
   private final Scratch[] scratch;
@@ -69,7 +71,8 @@ final class FoldedEvaluator implements Evaluator {
     ev = usesE ? new DoubleBuffer[s.numRegions] : null;
     mv = new double[usesE ? s.numRegions : 0][];
     for (int r = 0; r < s.numRegions; r++) {
-      if (s.regionNumParts[r] <= 1) {
+      // With E-consumers, single-partition regions below the root keep only E and m.
+      if (s.regionNumParts[r] <= 1 && (!usesE || r == s.root)) {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
       if (usesE && r != s.root) {
@@ -116,14 +119,16 @@ final class FoldedEvaluator implements Evaluator {
     }
     scratch = new Scratch[threads];
     int maxUnits = Arrays.stream(s.units).max().orElse(1);
+    int maxArity = Arrays.stream(s.partChildren).mapToInt(c -> c.length).max().orElse(2);
     for (int t = 0; t < threads; t++) {
-      scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, cap, training);
+      scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, cap, training);
     }
     locks = new Object[s.numRegions];
     for (int r = 0; r < s.numRegions; r++) {
       locks[r] = new Object();
     }
     inputLogZ = new double[s.numVars * s.spec.inputUnits()];
+    inputProb = new double[s.numVars * s.numCategories * s.spec.inputUnits()];
     int base = s.numParams;
     for (int r = 0; r < s.numRegions; r++) {
       if (s.mixOffset[r] >= 0) {
@@ -156,7 +161,21 @@ final class FoldedEvaluator implements Evaluator {
     int cats = s.numCategories;
     parallel(s.numVars, (t, var) -> {
       for (int k = 0; k < kin; k++) {
-        inputLogZ[var * kin + k] = Numerics.logSumExp(theta, s.inputOffset(var, k), cats);
+        int base = s.inputOffset(var, k);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u < cats; u++) {
+          max = Math.max(max, theta[base + u]);
+        }
+        double sum = 0;
+        for (int u = 0; u < cats; u++) {
+          double e = Math.exp(theta[base + u] - max);
+          inputProb[(var * cats + u) * kin + k] = e;
+          sum += e;
+        }
+        for (int u = 0; u < cats; u++) {
+          inputProb[(var * cats + u) * kin + k] /= sum;
+        }
+        inputLogZ[var * kin + k] = max + Math.log(sum);
       }
     });
     parallel(s.numDense, (t, d) -> {
@@ -232,21 +251,66 @@ final class FoldedEvaluator implements Evaluator {
 
   private void input(int var) {
     Evidence e = evidence;
-    double[] theta = circuit.params();
-    int kin = s.spec.inputUnits();
-    DoubleBuffer out = lv[var];
     int[] values = e.values();
     boolean[] missing = e.missing();
-    for (int k = 0; k < kin; k++) {
-      int base = s.inputOffset(var, k);
-      double z = inputLogZ[var * kin + k];
-      int row = k * cap;
-      for (int b = 0; b < n; b++) {
-        int idx = b * s.numVars + var;
-        out.put(row + b, missing != null && missing[idx] ? 0.0 : theta[base + values[idx]] - z);
+    int kin = s.spec.inputUnits();
+    if (!usesE) {
+      double[] theta = circuit.params();
+      DoubleBuffer out = lv[var];
+      for (int k = 0; k < kin; k++) {
+        int base = s.inputOffset(var, k);
+        double z = inputLogZ[var * kin + k];
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          int idx = b * s.numVars + var;
+          out.put(row + b, missing != null && missing[idx] ? 0.0 : theta[base + values[idx]] - z);
+        }
+      }
+      return;
+    }
+    // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit.
+    DoubleBuffer out = ev[var];
+    double[] m = mv[var];
+    for (int b = 0; b < n; b++) {
+      int idx = b * s.numVars + var;
+      if (missing != null && missing[idx]) {
+        m[b] = 0.0;
+        for (int k = 0; k < kin; k++) {
+          out.put(k * cap + b, 1.0);
+        }
+        continue;
+      }
+      int base = (var * s.numCategories + values[idx]) * kin;
+      double max = 0;
+      for (int k = 0; k < kin; k++) {
+        max = Math.max(max, inputProb[base + k]);
+      }
+      if (max < Double.MIN_NORMAL) {
+        inputColumnInLogSpace(var, values[idx], b, out, m);
+        continue;
+      }
+      m[b] = Math.log(max);
+      double inv = 1.0 / max;
+      for (int k = 0; k < kin; k++) {
+        out.put(k * cap + b, inputProb[base + k] * inv);
       }
     }
-    normalise(var);
+  }
+
+  /** Computes one input column from the logits when every unit's probability underflows. */
+  private void inputColumnInLogSpace(int var, int value, int b, DoubleBuffer out, double[] m) {
+    double[] theta = circuit.params();
+    int kin = s.spec.inputUnits();
+    double[] logs = new double[kin];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < kin; k++) {
+      logs[k] = theta[s.inputOffset(var, k) + value] - inputLogZ[var * kin + k];
+      max = Math.max(max, logs[k]);
+    }
+    m[b] = max;
+    for (int k = 0; k < kin; k++) {
+      out.put(k * cap + b, Math.exp(logs[k] - max));
+    }
   }
 
   /** Computes E = exp(L - m) with m the column maximum, for regions consumed through E. */
@@ -260,29 +324,99 @@ final class FoldedEvaluator implements Evaluator {
   private void cpBlock(int p, Scratch sc) {
     int r = s.partRegion[p];
     int out = s.units[r];
-    DoubleBuffer target = pv[p];
     int[] ch = s.partChildren[p];
+    double[] msum = sc.msum;
+    Arrays.fill(msum, 0, n, 0.0);
+    DoubleBuffer[] ds = sc.dk;
     for (int i = 0; i < ch.length; i++) {
-      int c = ch[i];
       int d = s.partFirstDense[p] + i;
-      DoubleBuffer dd = dv != null ? dv[d] : sc.d;
-      NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[c], cap, 0.0, dd, cap);
-      double[] m = mv[c];
+      ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
+      NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
+      double[] m = mv[ch[i]];
+      for (int b = 0; b < n; b++) {
+        msum[b] += m[b];
+      }
+    }
+    // The product of the dense outputs, in linear space with the column scale msum.
+    DoubleBuffer prod = sc.prod;
+    for (int k = 0; k < out; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        double v = ds[0].get(row + b);
+        for (int i = 1; i < ch.length; i++) {
+          v *= ds[i].get(row + b);
+        }
+        prod.put(row + b, v);
+      }
+    }
+    emit(p, r, out, prod, msum, ds, ch);
+  }
+
+  /**
+   * Stores a partition's value given in linear space ({@code value = prod · exp(scale)}).
+   *
+   * <p>A single-partition inner region gets its E and m directly, with no exp or log per unit; the
+   * root and the partitions of mixing regions get log-values. A column where a product underflows is
+   * recomputed from the logs of its factors, so nothing is clamped.
+   */
+  private void emit(int p, int r, int out, DoubleBuffer prod, double[] scale, DoubleBuffer[] factors, int[] ch) {
+    boolean direct = usesE && r != s.root && s.regionNumParts[r] == 1;
+    DoubleBuffer target = direct ? ev[r] : pv[p];
+    double[] m = direct ? mv[r] : null;
+    for (int b = 0; b < n; b++) {
+      double max = 0;
+      double min = Double.POSITIVE_INFINITY;
       for (int k = 0; k < out; k++) {
-        int row = k * cap;
-        if (i == 0) {
-          for (int b = 0; b < n; b++) {
-            target.put(row + b, Math.log(dd.get(row + b)) + m[b]);
+        double v = prod.get(k * cap + b);
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+      }
+      if (min < Double.MIN_NORMAL && max > 0) {
+        logColumn(b, out, target, m, factors, ch, scale[b]);
+      } else if (direct) {
+        if (max == 0) {
+          m[b] = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < out; k++) {
+            target.put(k * cap + b, 0.0);
           }
         } else {
-          for (int b = 0; b < n; b++) {
-            target.put(row + b, target.get(row + b) + Math.log(dd.get(row + b)) + m[b]);
+          m[b] = Math.log(max) + scale[b];
+          double inv = 1.0 / max;
+          for (int k = 0; k < out; k++) {
+            target.put(k * cap + b, prod.get(k * cap + b) * inv);
           }
+        }
+      } else {
+        for (int k = 0; k < out; k++) {
+          target.put(k * cap + b, Math.log(prod.get(k * cap + b)) + scale[b]);
         }
       }
     }
-    if (s.regionNumParts[r] == 1) {
-      normalise(r);
+  }
+
+  /** Recomputes one column in log space from the factors (CP: one per child; else one, already scaled). */
+  private void logColumn(int b, int out, DoubleBuffer target, double @Nullable [] m, DoubleBuffer[] factors,
+      int[] ch, double scale) {
+    int count = s.kind == LayerKind.CP ? ch.length : 1;
+    double max = Double.NEGATIVE_INFINITY;
+    double[] logs = new double[out];
+    for (int k = 0; k < out; k++) {
+      double v = scale;
+      for (int i = 0; i < count; i++) {
+        v += Math.log(factors[i].get(k * cap + b));
+      }
+      logs[k] = v;
+      max = Math.max(max, v);
+    }
+    for (int k = 0; k < out; k++) {
+      if (m == null) {
+        target.put(k * cap + b, logs[k]);
+      } else {
+        target.put(k * cap + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
+      }
+    }
+    if (m != null) {
+      m[b] = max;
     }
   }
 
@@ -311,15 +445,17 @@ final class FoldedEvaluator implements Evaluator {
     }
     DoubleBuffer dd = dv != null ? dv[d] : sc.d;
     NativeMemory.gemm(false, false, out, n, in, w[d], in, z, cap, 0.0, dd, cap);
+    if (usesE) {
+      sc.dk[0] = dd;
+      emit(p, r, out, dd, scale, sc.dk, ch);
+      return;
+    }
     DoubleBuffer target = pv[p];
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
         target.put(row + b, Math.log(dd.get(row + b)) + scale[b]);
       }
-    }
-    if (s.regionNumParts[r] == 1) {
-      normalise(r);
     }
   }
 
@@ -628,7 +764,6 @@ final class FoldedEvaluator implements Evaluator {
   private void inputBackward(int var, double[] gradient) {
     finishRegionGradient(var);
     Evidence e = evidence;
-    double[] theta = circuit.params();
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
     double[] g = gl[var];
@@ -648,9 +783,8 @@ final class FoldedEvaluator implements Evaluator {
         total += gv;
       }
       if (total != 0) {
-        double z = inputLogZ[var * kin + k];
         for (int u = 0; u < cats; u++) {
-          gradient[base + u] -= Math.exp(theta[base + u] - z) * total;
+          gradient[base + u] -= inputProb[(var * cats + u) * kin + k] * total;
         }
       }
     }
@@ -703,8 +837,19 @@ final class FoldedEvaluator implements Evaluator {
     final DoubleBuffer gz;
     final DoubleBuffer gw;
     final double[] heap;
+    final double[] msum;
+    final DoubleBuffer prod;
+    final DoubleBuffer[] dk;
+    final DoubleBuffer[] dkOwned;
 
-    Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int cap, boolean training) {
+    Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int cap, boolean training) {
+      msum = new double[cap];
+      prod = mem.allocate((long) maxOut * cap);
+      dk = new DoubleBuffer[maxArity];
+      dkOwned = new DoubleBuffer[training ? 0 : maxArity];
+      for (int i = 0; i < dkOwned.length; i++) {
+        dkOwned[i] = mem.allocate((long) maxOut * cap);
+      }
       d = mem.allocate((long) maxOut * cap);
       z = mem.allocate((long) maxIn * cap);
       gd = training ? mem.allocate((long) maxOut * cap) : d;

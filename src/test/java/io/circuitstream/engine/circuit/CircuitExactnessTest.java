@@ -205,4 +205,31 @@ class CircuitExactnessTest {
     }
     return new Evidence(size, pixels, values, missing);
   }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void extremeParametersUnderflowNothingThatLogSpaceKeeps(String graph, LayerKind kind, int h, int w, int cats) {
+    // Input logits with a spread of thousands make pixel probabilities underflow, and sum-weight logits
+    // spread over ±350 make products of dense outputs underflow; log space must still give every value.
+    // (Sum weights themselves are kept in linear space, as in cirkit: a weight below 1e-308 would be 0,
+    // so the weight logits stay within a gap of 700.)
+    CircuitSpec spec = spec(graph, kind, h, w, cats);
+    Circuit circuit = Circuit.create(spec, 16);
+    double[] theta = circuit.parameters();
+    int inputs = spec.numVariables() * spec.inputUnits() * cats;
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] = i < inputs ? 1000 * theta[i] : Math.max(-350, Math.min(350, 150 * theta[i]));
+    }
+    circuit.setParameters(theta);
+    Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 23);
+    ClassScores reference = circuit.evaluateUnfolded(e);
+    try (Evaluator ev = circuit.evaluator(8, 2, false)) {
+      double[] folded = ev.logLikelihoods(e).values();
+      for (int i = 0; i < folded.length; i++) {
+        assertThat(reference.values()[i]).isFinite();
+        assertThat(folded[i]).as("entry %d", i)
+            .isCloseTo(reference.values()[i], within(1e-9 * Math.max(1, Math.abs(reference.values()[i]))));
+      }
+    }
+  }
 }
