@@ -185,9 +185,19 @@ final class FoldedEvaluator implements Evaluator {
       DoubleBuffer wd = w[d];
       for (int j = 0; j < out; j++) {
         int row = off + j * in;
-        double z = Numerics.logSumExp(theta, row, in);
+        double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < in; k++) {
-          wd.put(j * in + k, Math.exp(theta[row + k] - z));
+          max = Math.max(max, theta[row + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < in; k++) {
+          double e = Math.exp(theta[row + k] - max);
+          wd.put(j * in + k, e);
+          sum += e;
+        }
+        double inv = 1.0 / sum;
+        for (int k = 0; k < in; k++) {
+          wd.put(j * in + k, wd.get(j * in + k) * inv);
         }
       }
     });
@@ -232,7 +242,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (Fold f : s.folds) {
       switch (f.type()) {
-        case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i]));
+        case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
         case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
         case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
         case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i]));
@@ -249,7 +259,7 @@ final class FoldedEvaluator implements Evaluator {
     return new ClassScores(n, c, out);
   }
 
-  private void input(int var) {
+  private void input(int var, Scratch sc) {
     Evidence e = evidence;
     int[] values = e.values();
     boolean[] missing = e.missing();
@@ -271,28 +281,39 @@ final class FoldedEvaluator implements Evaluator {
     // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit.
     DoubleBuffer out = ev[var];
     double[] m = mv[var];
+    int[] base = sc.index;
+    double[] inv = sc.colA;
+    boolean[] redo = sc.flags;
+    boolean fallback = false;
     for (int b = 0; b < n; b++) {
       int idx = b * s.numVars + var;
       if (missing != null && missing[idx]) {
+        base[b] = -1;
         m[b] = 0.0;
-        for (int k = 0; k < kin; k++) {
-          out.put(k * cap + b, 1.0);
-        }
         continue;
       }
-      int base = (var * s.numCategories + values[idx]) * kin;
+      int at = (var * s.numCategories + values[idx]) * kin;
       double max = 0;
       for (int k = 0; k < kin; k++) {
-        max = Math.max(max, inputProb[base + k]);
+        max = Math.max(max, inputProb[at + k]);
       }
-      if (max < Double.MIN_NORMAL) {
-        inputColumnInLogSpace(var, values[idx], b, out, m);
-        continue;
-      }
+      base[b] = at;
+      inv[b] = 1.0 / max;
       m[b] = Math.log(max);
-      double inv = 1.0 / max;
-      for (int k = 0; k < kin; k++) {
-        out.put(k * cap + b, inputProb[base + k] * inv);
+      redo[b] = max < Double.MIN_NORMAL;
+      fallback |= redo[b];
+    }
+    for (int k = 0; k < kin; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        out.put(row + b, base[b] < 0 ? 1.0 : inputProb[base[b] + k] * inv[b]);
+      }
+    }
+    if (fallback) {
+      for (int b = 0; b < n; b++) {
+        if (base[b] >= 0 && redo[b]) {
+          inputColumnInLogSpace(var, values[b * s.numVars + var], b, out, m);
+        }
       }
     }
   }
@@ -349,7 +370,7 @@ final class FoldedEvaluator implements Evaluator {
         prod.put(row + b, v);
       }
     }
-    emit(p, r, out, prod, msum, ds, ch);
+    emit(p, r, out, prod, msum, ds, ch, sc);
   }
 
   /**
@@ -359,37 +380,50 @@ final class FoldedEvaluator implements Evaluator {
    * root and the partitions of mixing regions get log-values. A column where a product underflows is
    * recomputed from the logs of its factors, so nothing is clamped.
    */
-  private void emit(int p, int r, int out, DoubleBuffer prod, double[] scale, DoubleBuffer[] factors, int[] ch) {
+  private void emit(int p, int r, int out, DoubleBuffer prod, double[] scale, DoubleBuffer[] factors, int[] ch,
+      Scratch sc) {
     boolean direct = usesE && r != s.root && s.regionNumParts[r] == 1;
     DoubleBuffer target = direct ? ev[r] : pv[p];
-    double[] m = direct ? mv[r] : null;
-    for (int b = 0; b < n; b++) {
-      double max = 0;
-      double min = Double.POSITIVE_INFINITY;
-      for (int k = 0; k < out; k++) {
-        double v = prod.get(k * cap + b);
-        max = Math.max(max, v);
-        min = Math.min(min, v);
+    double[] colMax = sc.colA;
+    double[] colMin = sc.colB;
+    Arrays.fill(colMax, 0, n, 0.0);
+    Arrays.fill(colMin, 0, n, Double.POSITIVE_INFINITY);
+    for (int k = 0; k < out; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        double v = prod.get(row + b);
+        colMax[b] = Math.max(colMax[b], v);
+        colMin[b] = Math.min(colMin[b], v);
       }
-      if (min < Double.MIN_NORMAL && max > 0) {
-        logColumn(b, out, target, m, factors, ch, scale[b]);
-      } else if (direct) {
-        if (max == 0) {
-          m[b] = Double.NEGATIVE_INFINITY;
-          for (int k = 0; k < out; k++) {
-            target.put(k * cap + b, 0.0);
-          }
-        } else {
-          m[b] = Math.log(max) + scale[b];
-          double inv = 1.0 / max;
-          for (int k = 0; k < out; k++) {
-            target.put(k * cap + b, prod.get(k * cap + b) * inv);
-          }
+    }
+    if (direct) {
+      double[] m = mv[r];
+      for (int b = 0; b < n; b++) {
+        double max = colMax[b];
+        m[b] = max == 0 ? Double.NEGATIVE_INFINITY : Math.log(max) + scale[b];
+        colMin[b] = colMin[b] < Double.MIN_NORMAL && max > 0 ? -1 : 0; // -1 marks a column to redo in log space
+        colMax[b] = max == 0 ? 0 : 1.0 / max;
+      }
+      for (int k = 0; k < out; k++) {
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          target.put(row + b, prod.get(row + b) * colMax[b]);
         }
-      } else {
-        for (int k = 0; k < out; k++) {
-          target.put(k * cap + b, Math.log(prod.get(k * cap + b)) + scale[b]);
+      }
+    } else {
+      for (int b = 0; b < n; b++) {
+        colMin[b] = colMin[b] < Double.MIN_NORMAL && colMax[b] > 0 ? -1 : 0;
+      }
+      for (int k = 0; k < out; k++) {
+        int row = k * cap;
+        for (int b = 0; b < n; b++) {
+          target.put(row + b, Math.log(prod.get(row + b)) + scale[b]);
         }
+      }
+    }
+    for (int b = 0; b < n; b++) {
+      if (colMin[b] < 0) {
+        logColumn(b, out, target, direct ? mv[r] : null, factors, ch, scale[b]);
       }
     }
   }
@@ -447,7 +481,7 @@ final class FoldedEvaluator implements Evaluator {
     NativeMemory.gemm(false, false, out, n, in, w[d], in, z, cap, 0.0, dd, cap);
     if (usesE) {
       sc.dk[0] = dd;
-      emit(p, r, out, dd, scale, sc.dk, ch);
+      emit(p, r, out, dd, scale, sc.dk, ch, sc);
       return;
     }
     DoubleBuffer target = pv[p];
@@ -501,6 +535,20 @@ final class FoldedEvaluator implements Evaluator {
     DoubleBuffer target = lv[r];
     for (int k = 0; k < units; k++) {
       int row = k * cap;
+      if (np == 2) {
+        double a0 = mixLog[off + k * 2];
+        double a1 = mixLog[off + k * 2 + 1];
+        DoubleBuffer p0 = pv[first];
+        DoubleBuffer p1 = pv[first + 1];
+        for (int b = 0; b < n; b++) {
+          double x0 = a0 + p0.get(row + b);
+          double x1 = a1 + p1.get(row + b);
+          double hi = Math.max(x0, x1);
+          double lo = Math.min(x0, x1);
+          target.put(row + b, lo == Double.NEGATIVE_INFINITY ? hi : hi + Math.log(1.0 + Math.exp(lo - hi)));
+        }
+        continue;
+      }
       for (int b = 0; b < n; b++) {
         double max = Double.NEGATIVE_INFINITY;
         for (int q = 0; q < np; q++) {
@@ -838,12 +886,20 @@ final class FoldedEvaluator implements Evaluator {
     final DoubleBuffer gw;
     final double[] heap;
     final double[] msum;
+    final double[] colA;
+    final double[] colB;
+    final int[] index;
+    final boolean[] flags;
     final DoubleBuffer prod;
     final DoubleBuffer[] dk;
     final DoubleBuffer[] dkOwned;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int cap, boolean training) {
       msum = new double[cap];
+      colA = new double[cap];
+      colB = new double[cap];
+      index = new int[cap];
+      flags = new boolean[cap];
       prod = mem.allocate((long) maxOut * cap);
       dk = new DoubleBuffer[maxArity];
       dkOwned = new DoubleBuffer[training ? 0 : maxArity];
