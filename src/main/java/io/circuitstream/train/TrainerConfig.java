@@ -1,0 +1,152 @@
+package io.circuitstream.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Settings of a training run; defaults follow the reference notebook.
+ *
+ * @param lambda weight of the discriminative loss in [0, 1]
+ * @param learningRate Adam's step size
+ * @param batchSize images per step
+ * @param evalEvery steps between validations
+ * @param patience validations without improvement before stopping
+ * @param maxEpochs upper bound on passes over the training set
+ * @param maxSteps upper bound on steps (0 = none)
+ * @param inputDropout probability that a pixel is marginalised during training (0 = off)
+ * @param seed seed of the shuffling and the dropout masks
+ * @param threads threads per fold
+ */
+public record TrainerConfig(
+    double lambda,
+    double learningRate,
+    int batchSize,
+    int evalEvery,
+    int patience,
+    int maxEpochs,
+    int maxSteps,
+    double inputDropout,
+    long seed,
+    int threads) {
+
+  /** Validates the settings; messages name the field. */
+  public TrainerConfig {
+    if (!(lambda >= 0 && lambda <= 1)) {
+      throw new IllegalArgumentException("lambda must be in [0, 1], got " + lambda);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
+    }
+    if (batchSize <= 0 || evalEvery <= 0 || patience <= 0 || maxEpochs <= 0 || threads <= 0) {
+      throw new IllegalArgumentException("batchSize, evalEvery, patience, maxEpochs and threads must be positive");
+    }
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("maxSteps must be >= 0 (0 = no limit), got " + maxSteps);
+    }
+    if (!(inputDropout >= 0 && inputDropout < 1)) {
+      throw new IllegalArgumentException("inputDropout must be in [0, 1), got " + inputDropout);
+    }
+  }
+
+  /** Returns a builder with the notebook's defaults: λ 0.5, Adam 0.02, batch 256, validate every 200 steps, patience 3, 10 epochs. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the settings as text, for a model's provenance. */
+  public Map<String, String> asText() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("lambda", Double.toString(lambda));
+    m.put("learningRate", Double.toString(learningRate));
+    m.put("batchSize", Integer.toString(batchSize));
+    m.put("evalEvery", Integer.toString(evalEvery));
+    m.put("patience", Integer.toString(patience));
+    m.put("maxEpochs", Integer.toString(maxEpochs));
+    m.put("maxSteps", Integer.toString(maxSteps));
+    m.put("inputDropout", Double.toString(inputDropout));
+    m.put("seed", Long.toString(seed));
+    return m;
+  }
+
+  /** A mutable builder of {@link TrainerConfig}. */
+  public static final class Builder {
+    private double lambda = 0.5;
+    private double learningRate = 0.02;
+    private int batchSize = 256;
+    private int evalEvery = 200;
+    private int patience = 3;
+    private int maxEpochs = 10;
+    private int maxSteps;
+    private double inputDropout;
+    private long seed = 42;
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    /** Sets λ. */
+    public Builder lambda(double v) {
+      lambda = v;
+      return this;
+    }
+
+    /** Sets the learning rate. */
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    /** Sets the batch size. */
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
+    /** Sets the steps between validations. */
+    public Builder evalEvery(int v) {
+      evalEvery = v;
+      return this;
+    }
+
+    /** Sets the patience in validations. */
+    public Builder patience(int v) {
+      patience = v;
+      return this;
+    }
+
+    /** Sets the maximum number of epochs. */
+    public Builder maxEpochs(int v) {
+      maxEpochs = v;
+      return this;
+    }
+
+    /** Sets the maximum number of steps (0 = no limit). */
+    public Builder maxSteps(int v) {
+      maxSteps = v;
+      return this;
+    }
+
+    /** Sets the input dropout rate. */
+    public Builder inputDropout(double v) {
+      inputDropout = v;
+      return this;
+    }
+
+    /** Sets the seed. */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /** Sets the threads per fold. */
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
+    /** Returns the validated settings. */
+    public TrainerConfig build() {
+      return new TrainerConfig(lambda, learningRate, batchSize, evalEvery, patience, maxEpochs, maxSteps,
+          inputDropout, seed, threads);
+    }
+  }
+}
