@@ -21,7 +21,16 @@ final class Json {
     return b.append('}').toString();
   }
 
+  /** JSON text inserted as it is, such as a nested array. */
+  record Raw(String json) {}
+
   private static String value(Object v) {
+    if (v instanceof Raw raw) {
+      return raw.json();
+    }
+    if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      return "null";
+    }
     if (v instanceof Number || v instanceof Boolean) {
       return v.toString();
     }
