@@ -7,14 +7,18 @@ import io.circuitstream.engine.circuit.CircuitSpec;
 import io.circuitstream.engine.circuit.ClassScores;
 import io.circuitstream.engine.circuit.Evaluator;
 import io.circuitstream.engine.circuit.Evidence;
+import io.circuitstream.engine.circuit.FoldTiming;
+import io.circuitstream.engine.circuit.NativeBlasPeak;
 import io.circuitstream.engine.circuit.LayerKind;
 import io.circuitstream.engine.learn.Adam;
 import io.circuitstream.engine.learn.HybridLoss;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,6 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
+  @Option(names = "--profile", description = "print where the time goes, per fold, for the forward and the training runs")
+  boolean profile;
+
   @Override
   public Integer call() {
     if (units <= 0 || batch <= 0 || threads <= 0 || iterations <= 0 || warmup < 0) {
@@ -94,11 +101,14 @@ public final class BenchCommand implements Callable<Integer> {
     double forward;
     double marginal;
     double train;
+    List<FoldTiming> forwardProfile;
+    List<FoldTiming> trainProfile;
     try (Evaluator ev = circuit.evaluator(n, threads, false)) {
       progress("forward");
-      forward = imagesPerSecond(n, () -> ev.logLikelihoods(complete));
+      forward = imagesPerSecond(n, () -> ev.logLikelihoods(complete), ev);
+      forwardProfile = ev.timings();
       progress("marginal, 50% missing");
-      marginal = imagesPerSecond(n, () -> ev.logLikelihoods(half));
+      marginal = imagesPerSecond(n, () -> ev.logLikelihoods(half), ev);
     }
     try (Evaluator ev = circuit.evaluator(n, threads, true)) {
       HybridLoss loss = HybridLoss.of(0.5, v);
@@ -112,8 +122,12 @@ public final class BenchCommand implements Callable<Integer> {
         Arrays.fill(grad, 0.0);
         ev.backward(dOut, grad);
         adam.step(circuit, grad);
-      });
+      }, ev);
+      trainProfile = ev.timings();
     }
+    double flopsPerImage = forwardProfile.stream().mapToDouble(FoldTiming::forwardFlops).sum()
+        / (iterations * (double) n);
+    double peak = NativeBlasPeak.gflopsPerSecond(threads);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("regionGraph", spec.regionGraph());
     r.put("layerKind", spec.layerKind().id());
@@ -129,11 +143,18 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("layersUnfolded", circuit.layersUnfolded());
     r.put("layersFolded", circuit.layersFolded());
     r.put("peakRssMiB", peakRssMiB());
+    r.put("forwardMflopPerImage", round(flopsPerImage / 1e6));
+    r.put("forwardGflopsPerSecond", round(forward * flopsPerImage / 1e9));
+    r.put("blasPeakGflopsPerSecond", round(peak));
     r.put("java", System.getProperty("java.version"));
     if (json) {
       System.out.println(Json.object(r));
     } else {
       r.forEach((k, val) -> System.out.printf(Locale.ROOT, "%-26s %s%n", k, val));
+    }
+    if (profile) {
+      printProfile("forward pass", forwardProfile, peak);
+      printProfile("training step (forward + backward; Adam and the loss are outside the folds)", trainProfile, peak);
     }
     return 0;
   }
@@ -142,10 +163,25 @@ public final class BenchCommand implements Callable<Integer> {
     return Math.round(x * 10) / 10.0;
   }
 
-  private double imagesPerSecond(int n, Runnable batchRun) {
+  private void printProfile(String title, List<FoldTiming> timings, double peak) {
+    PrintStream out = json ? System.err : System.out;
+    double total = timings.stream().mapToDouble(t -> t.forwardSeconds() + t.backwardSeconds()).sum();
+    out.printf(Locale.ROOT, "%n%s, per batch of %d (median run of %d; BLAS peak %.1f GFLOP/s):%n", title, batch,
+        iterations, peak);
+    out.printf(Locale.ROOT, "%-52s %10s %10s %7s %9s %7s%n", "fold", "fwd ms", "bwd ms", "share", "GFLOP/s", "%peak");
+    for (FoldTiming t : timings) {
+      double ms = 1000.0 / iterations;
+      double share = total == 0 ? 0 : (t.forwardSeconds() + t.backwardSeconds()) / total;
+      out.printf(Locale.ROOT, "%-52s %10.1f %10.1f %6.1f%% %9.1f %6.1f%%%n", t.name(), t.forwardSeconds() * ms,
+          t.backwardSeconds() * ms, 100 * share, t.gflopsPerSecond(), peak == 0 ? 0 : 100 * t.gflopsPerSecond() / peak);
+    }
+  }
+
+  private double imagesPerSecond(int n, Runnable batchRun, Evaluator ev) {
     for (int i = 0; i < warmup; i++) {
       batchRun.run();
     }
+    ev.resetTimings();
     double[] rates = new double[iterations];
     for (int i = 0; i < iterations; i++) {
       long t = System.nanoTime();

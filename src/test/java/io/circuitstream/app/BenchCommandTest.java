@@ -43,4 +43,14 @@ class BenchCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("unknown region graph 'spiral'");
   }
+
+  @Test
+  void benchProfileListsEveryFoldWithItsTimeAndRate() {
+    Object[] r = TrainEvaluateCommandTest.run("bench", "--profile", "--units", "4", "--batch", "8", "--warmup", "0",
+        "--iterations", "1", "--region-graph", "quad-tree-2");
+    assertThat(r[0]).isEqualTo(0);
+    String out = (String) r[1];
+    assertThat(out).contains("forward pass, per batch of 8", "training step", "input categorical x784",
+        "cp block x", "parameters (softmax of logits)", "GFLOP/s", "blasPeakGflopsPerSecond");
+  }
 }

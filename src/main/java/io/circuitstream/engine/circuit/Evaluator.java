@@ -28,6 +28,15 @@ public interface Evaluator extends AutoCloseable {
    */
   void backward(double[] outputGradient, double[] gradient);
 
+  /**
+   * Returns the time spent per fold since the last {@link #resetTimings()}, in evaluation order, then
+   * the bookkeeping phases.
+   */
+  java.util.List<FoldTiming> timings();
+
+  /** Sets the timings to zero. */
+  void resetTimings();
+
   /** Releases the working memory. */
   @Override
   void close();

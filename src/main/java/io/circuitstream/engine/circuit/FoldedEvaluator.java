@@ -3,7 +3,9 @@ package io.circuitstream.engine.circuit;
 import io.circuitstream.engine.circuit.Structure.Fold;
 import io.circuitstream.engine.circuit.Structure.FoldType;
 import java.nio.DoubleBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +50,12 @@ final class FoldedEvaluator implements Evaluator {
   private double @Nullable [][] gp;
 
   private long version = -1;
+  private final long[] forwardNanos;
+  private final long[] backwardNanos;
+  private final long[] forwardExamples;
+  private final long[] backwardExamples;
+  private long refreshNanos;
+  private long clearNanos;
   private int n;
   private @Nullable Evidence evidence;
   private boolean closed;
@@ -137,6 +145,10 @@ final class FoldedEvaluator implements Evaluator {
     }
     mixBase = base;
     mixLog = new double[s.numParams - mixBase];
+    forwardNanos = new long[s.folds.size()];
+    backwardNanos = new long[s.folds.size()];
+    forwardExamples = new long[s.folds.size()];
+    backwardExamples = new long[s.folds.size()];
   }
 
   @Override
@@ -156,6 +168,7 @@ final class FoldedEvaluator implements Evaluator {
     if (v == version) {
       return;
     }
+    long t0 = System.nanoTime();
     double[] theta = circuit.params();
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
@@ -216,6 +229,7 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     version = v;
+    refreshNanos += System.nanoTime() - t0;
   }
 
   // ---------------------------------------------------------------- forward
@@ -240,13 +254,17 @@ final class FoldedEvaluator implements Evaluator {
             + " has value " + values[i] + ", outside 0.." + (s.numCategories - 1));
       }
     }
-    for (Fold f : s.folds) {
+    for (int fi = 0; fi < s.folds.size(); fi++) {
+      Fold f = s.folds.get(fi);
+      long t0 = System.nanoTime();
       switch (f.type()) {
         case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
         case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
         case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
         case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i]));
       }
+      forwardNanos[fi] += System.nanoTime() - t0;
+      forwardExamples[fi] += n;
     }
     int c = s.units[s.root];
     double[] out = new double[n * c];
@@ -589,6 +607,7 @@ final class FoldedEvaluator implements Evaluator {
       throw new IllegalArgumentException("gradient has " + gradient.length + " entries, expected " + s.numParams);
     }
     allocateGradients();
+    long clear0 = System.nanoTime();
     double[][] gL = gl;
     parallel(s.numRegions, (t, r) -> {
       Arrays.fill(gL[r], 0, s.units[r] * cap, 0.0);
@@ -596,6 +615,7 @@ final class FoldedEvaluator implements Evaluator {
         Numerics.zero(ge[r], s.units[r] * cap);
       }
     });
+    clearNanos += System.nanoTime() - clear0;
     for (int y = 0; y < c; y++) {
       for (int b = 0; b < n; b++) {
         gL[s.root][y * cap + b] = outputGradient[b * c + y];
@@ -603,6 +623,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (int i = s.folds.size() - 1; i >= 0; i--) {
       Fold f = s.folds.get(i);
+      long t0 = System.nanoTime();
       switch (f.type()) {
         case INPUT -> parallel(f.members().length, (t, j) -> inputBackward(f.members()[j], gradient));
         case CP_BLOCK -> parallel(f.members().length, (t, j) -> cpBlockBackward(f.members()[j], scratch[t], gradient));
@@ -610,7 +631,32 @@ final class FoldedEvaluator implements Evaluator {
             (t, j) -> productDenseBackward(f.members()[j], scratch[t], gradient));
         case MIXING -> parallel(f.members().length, (t, j) -> mixingBackward(f.members()[j], gradient));
       }
+      backwardNanos[i] += System.nanoTime() - t0;
+      backwardExamples[i] += n;
     }
+  }
+
+  @Override
+  public List<FoldTiming> timings() {
+    List<FoldTiming> out = new ArrayList<>();
+    for (int i = 0; i < s.folds.size(); i++) {
+      double flops = s.denseFlopsPerExample(s.folds.get(i));
+      out.add(new FoldTiming(s.folds.get(i).description() + " @h" + s.folds.get(i).height(), forwardNanos[i] / 1e9,
+          backwardNanos[i] / 1e9, flops * forwardExamples[i], 2 * flops * backwardExamples[i]));
+    }
+    out.add(new FoldTiming("parameters (softmax of logits)", refreshNanos / 1e9, 0, 0, 0));
+    out.add(new FoldTiming("clearing gradients", 0, clearNanos / 1e9, 0, 0));
+    return out;
+  }
+
+  @Override
+  public void resetTimings() {
+    Arrays.fill(forwardNanos, 0);
+    Arrays.fill(backwardNanos, 0);
+    Arrays.fill(forwardExamples, 0);
+    Arrays.fill(backwardExamples, 0);
+    refreshNanos = 0;
+    clearNanos = 0;
   }
 
   private void allocateGradients() {

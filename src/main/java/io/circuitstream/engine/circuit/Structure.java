@@ -250,4 +250,20 @@ final class Structure {
   int inputOffset(int v, int k) {
     return (v * spec.inputUnits() + k) * numCategories;
   }
+
+  /** Returns the dense-layer flops per example of a fold's forward pass (2 per multiply-add). */
+  double denseFlopsPerExample(Fold f) {
+    if (f.type() != FoldType.CP_BLOCK && f.type() != FoldType.PRODUCT_DENSE) {
+      return 0;
+    }
+    double flops = 0;
+    for (int p : f.members()) {
+      int dense = kind == LayerKind.CP ? partChildren[p].length : 1;
+      for (int i = 0; i < dense; i++) {
+        int d = partFirstDense[p] + i;
+        flops += 2.0 * denseOut[d] * denseIn[d];
+      }
+    }
+    return flops;
+  }
 }
