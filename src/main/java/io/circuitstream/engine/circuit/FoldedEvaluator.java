@@ -2,7 +2,6 @@ package io.circuitstream.engine.circuit;
 
 import io.circuitstream.engine.circuit.Structure.Fold;
 import io.circuitstream.engine.circuit.Structure.FoldType;
-import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,13 +27,13 @@ final class FoldedEvaluator implements Evaluator {
   private final NativeMemory mem = new NativeMemory();
   private final boolean usesE;
 
-  private final DoubleBuffer[] lv; // region log-values [units x cap], where needed
-  private final DoubleBuffer @Nullable [] ev; // exp-normalised region values (CP, Tucker)
+  private final NativeVector[] lv; // region log-values [units x cap], where needed
+  private final NativeVector @Nullable [] ev; // exp-normalised region values (CP, Tucker)
   private final double[][] mv; // column maxima per region (CP, Tucker)
-  private final DoubleBuffer[] pv; // partition log-values; aliases lv for single-partition regions
-  private final DoubleBuffer[] w; // dense weights [out x in]
-  private final DoubleBuffer @Nullable [] dv; // dense outputs, kept for training
-  private final DoubleBuffer @Nullable [] zv; // product inputs of PRODUCT_DENSE, kept for training
+  private final NativeVector[] pv; // partition log-values; aliases lv for single-partition regions
+  private final NativeVector[] w; // dense weights [out x in]
+  private final NativeVector @Nullable [] dv; // dense outputs, kept for training
+  private final NativeVector @Nullable [] zv; // product inputs of PRODUCT_DENSE, kept for training
   private final double[][] zs; // log-scale of product inputs, per partition (PRODUCT_DENSE)
   private final double[] inputLogZ;
   /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
@@ -46,7 +45,7 @@ final class FoldedEvaluator implements Evaluator {
 
   // Backward state, allocated on first use.
   private double @Nullable [][] gl;
-  private DoubleBuffer @Nullable [] ge;
+  private NativeVector @Nullable [] ge;
   private double @Nullable [][] gp;
 
   private long version = -1;
@@ -75,8 +74,8 @@ final class FoldedEvaluator implements Evaluator {
     this.pool = threads == 1 ? null : new ForkJoinPool(threads);
     this.usesE = s.kind != LayerKind.CP_T;
 
-    lv = new DoubleBuffer[s.numRegions];
-    ev = usesE ? new DoubleBuffer[s.numRegions] : null;
+    lv = new NativeVector[s.numRegions];
+    ev = usesE ? new NativeVector[s.numRegions] : null;
     mv = new double[usesE ? s.numRegions : 0][];
     for (int r = 0; r < s.numRegions; r++) {
       // With E-consumers, single-partition regions below the root keep only E and m.
@@ -88,7 +87,7 @@ final class FoldedEvaluator implements Evaluator {
         mv[r] = new double[cap];
       }
     }
-    pv = new DoubleBuffer[s.numParts];
+    pv = new NativeVector[s.numParts];
     for (int p = 0; p < s.numParts; p++) {
       int r = s.partRegion[p];
       pv[p] = s.regionNumParts[r] == 1 ? lv[r] : mem.allocate((long) s.units[r] * cap);
@@ -98,7 +97,7 @@ final class FoldedEvaluator implements Evaluator {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
     }
-    w = new DoubleBuffer[s.numDense];
+    w = new NativeVector[s.numDense];
     int maxOut = 1;
     int maxIn = 1;
     for (int d = 0; d < s.numDense; d++) {
@@ -107,8 +106,8 @@ final class FoldedEvaluator implements Evaluator {
       maxIn = Math.max(maxIn, s.denseIn[d]);
     }
     boolean productDense = s.kind != LayerKind.CP;
-    dv = training ? new DoubleBuffer[s.numDense] : null;
-    zv = training && productDense ? new DoubleBuffer[s.numParts] : null;
+    dv = training ? new NativeVector[s.numDense] : null;
+    zv = training && productDense ? new NativeVector[s.numParts] : null;
     zs = new double[productDense ? s.numParts : 0][];
     if (productDense) {
       for (int p = 0; p < s.numParts; p++) {
@@ -195,7 +194,7 @@ final class FoldedEvaluator implements Evaluator {
       int out = s.denseOut[d];
       int in = s.denseIn[d];
       int off = s.denseOffset[d];
-      DoubleBuffer wd = w[d];
+      NativeVector wd = w[d];
       for (int j = 0; j < out; j++) {
         int row = off + j * in;
         double max = Double.NEGATIVE_INFINITY;
@@ -268,7 +267,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     int c = s.units[s.root];
     double[] out = new double[n * c];
-    DoubleBuffer root = lv[s.root];
+    NativeVector root = lv[s.root];
     for (int y = 0; y < c; y++) {
       for (int b = 0; b < n; b++) {
         out[b * c + y] = root.get(y * cap + b);
@@ -284,7 +283,7 @@ final class FoldedEvaluator implements Evaluator {
     int kin = s.spec.inputUnits();
     if (!usesE) {
       double[] theta = circuit.params();
-      DoubleBuffer out = lv[var];
+      NativeVector out = lv[var];
       for (int k = 0; k < kin; k++) {
         int base = s.inputOffset(var, k);
         double z = inputLogZ[var * kin + k];
@@ -297,7 +296,7 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit.
-    DoubleBuffer out = ev[var];
+    NativeVector out = ev[var];
     double[] m = mv[var];
     int[] base = sc.index;
     double[] inv = sc.colA;
@@ -337,7 +336,7 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /** Computes one input column from the logits when every unit's probability underflows. */
-  private void inputColumnInLogSpace(int var, int value, int b, DoubleBuffer out, double[] m) {
+  private void inputColumnInLogSpace(int var, int value, int b, NativeVector out, double[] m) {
     double[] theta = circuit.params();
     int kin = s.spec.inputUnits();
     double[] logs = new double[kin];
@@ -366,7 +365,7 @@ final class FoldedEvaluator implements Evaluator {
     int[] ch = s.partChildren[p];
     double[] msum = sc.msum;
     Arrays.fill(msum, 0, n, 0.0);
-    DoubleBuffer[] ds = sc.dk;
+    NativeVector[] ds = sc.dk;
     for (int i = 0; i < ch.length; i++) {
       int d = s.partFirstDense[p] + i;
       ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
@@ -377,7 +376,7 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     // The product of the dense outputs, in linear space with the column scale msum.
-    DoubleBuffer prod = sc.prod;
+    NativeVector prod = sc.prod;
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -398,10 +397,10 @@ final class FoldedEvaluator implements Evaluator {
    * root and the partitions of mixing regions get log-values. A column where a product underflows is
    * recomputed from the logs of its factors, so nothing is clamped.
    */
-  private void emit(int p, int r, int out, DoubleBuffer prod, double[] scale, DoubleBuffer[] factors, int[] ch,
+  private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
       Scratch sc) {
     boolean direct = usesE && r != s.root && s.regionNumParts[r] == 1;
-    DoubleBuffer target = direct ? ev[r] : pv[p];
+    NativeVector target = direct ? ev[r] : pv[p];
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
     Arrays.fill(colMax, 0, n, 0.0);
@@ -447,7 +446,7 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /** Recomputes one column in log space from the factors (CP: one per child; else one, already scaled). */
-  private void logColumn(int b, int out, DoubleBuffer target, double @Nullable [] m, DoubleBuffer[] factors,
+  private void logColumn(int b, int out, NativeVector target, double @Nullable [] m, NativeVector[] factors,
       int[] ch, double scale) {
     int count = s.kind == LayerKind.CP ? ch.length : 1;
     double max = Double.NEGATIVE_INFINITY;
@@ -477,7 +476,7 @@ final class FoldedEvaluator implements Evaluator {
     int out = s.units[r];
     int d = s.partFirstDense[p];
     int in = s.denseIn[d];
-    DoubleBuffer z = zv != null ? zv[p] : sc.z;
+    NativeVector z = zv != null ? zv[p] : sc.z;
     double[] scale = zs[p];
     int[] ch = s.partChildren[p];
     if (s.kind == LayerKind.CP_T) {
@@ -495,14 +494,14 @@ final class FoldedEvaluator implements Evaluator {
     } else {
       kronecker(ch, z, scale);
     }
-    DoubleBuffer dd = dv != null ? dv[d] : sc.d;
+    NativeVector dd = dv != null ? dv[d] : sc.d;
     NativeMemory.gemm(false, false, out, n, in, w[d], in, z, cap, 0.0, dd, cap);
     if (usesE) {
       sc.dk[0] = dd;
       emit(p, r, out, dd, scale, sc.dk, ch, sc);
       return;
     }
-    DoubleBuffer target = pv[p];
+    NativeVector target = pv[p];
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -512,9 +511,9 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /** Writes the Kronecker product of the children's E into z (rows in mixed radix, first child slowest). */
-  private void kronecker(int[] ch, DoubleBuffer z, double[] scale) {
+  private void kronecker(int[] ch, NativeVector z, double[] scale) {
     int rows = s.units[ch[0]];
-    DoubleBuffer e0 = ev[ch[0]];
+    NativeVector e0 = ev[ch[0]];
     for (int k = 0; k < rows; k++) {
       for (int b = 0; b < n; b++) {
         z.put(k * cap + b, e0.get(k * cap + b));
@@ -526,7 +525,7 @@ final class FoldedEvaluator implements Evaluator {
     double[] tmp = new double[n];
     for (int i = 1; i < ch.length; i++) {
       int kc = s.units[ch[i]];
-      DoubleBuffer ec = ev[ch[i]];
+      NativeVector ec = ev[ch[i]];
       for (int old = rows - 1; old >= 0; old--) {
         for (int b = 0; b < n; b++) {
           tmp[b] = z.get(old * cap + b);
@@ -550,14 +549,14 @@ final class FoldedEvaluator implements Evaluator {
     int units = s.units[r];
     int first = s.regionFirstPart[r];
     int off = s.mixOffset[r] - mixBase;
-    DoubleBuffer target = lv[r];
+    NativeVector target = lv[r];
     for (int k = 0; k < units; k++) {
       int row = k * cap;
       if (np == 2) {
         double a0 = mixLog[off + k * 2];
         double a1 = mixLog[off + k * 2 + 1];
-        DoubleBuffer p0 = pv[first];
-        DoubleBuffer p1 = pv[first + 1];
+        NativeVector p0 = pv[first];
+        NativeVector p1 = pv[first + 1];
         for (int b = 0; b < n; b++) {
           double x0 = a0 + p0.get(row + b);
           double x1 = a1 + p1.get(row + b);
@@ -664,7 +663,7 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     gl = new double[s.numRegions][];
-    ge = usesE ? new DoubleBuffer[s.numRegions] : null;
+    ge = usesE ? new NativeVector[s.numRegions] : null;
     gp = new double[s.numParts][];
     for (int r = 0; r < s.numRegions; r++) {
       gl[r] = new double[s.units[r] * cap];
@@ -684,8 +683,8 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     double[] g = gl[r];
-    DoubleBuffer e = ev[r];
-    DoubleBuffer gE = ge[r];
+    NativeVector e = ev[r];
+    NativeVector gE = ge[r];
     for (int k = 0; k < s.units[r]; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -701,7 +700,7 @@ final class FoldedEvaluator implements Evaluator {
     int first = s.regionFirstPart[r];
     int off = s.mixOffset[r];
     double[] g = gl[r];
-    DoubleBuffer l = lv[r];
+    NativeVector l = lv[r];
     double[] ga = new double[np];
     for (int k = 0; k < units; k++) {
       int row = k * cap;
@@ -709,7 +708,7 @@ final class FoldedEvaluator implements Evaluator {
       for (int q = 0; q < np; q++) {
         double a = mixLog[off - mixBase + k * np + q];
         double[] gq = gp[first + q];
-        DoubleBuffer pq = pv[first + q];
+        NativeVector pq = pv[first + q];
         double acc = 0;
         for (int b = 0; b < n; b++) {
           double lb = l.get(row + b);
@@ -740,7 +739,7 @@ final class FoldedEvaluator implements Evaluator {
       int c = ch[i];
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
-      DoubleBuffer dd = dv[d];
+      NativeVector dd = dv[d];
       for (int k = 0; k < out; k++) {
         int row = k * cap;
         for (int b = 0; b < n; b++) {
@@ -755,11 +754,11 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /** Computes d loss / d W = GD · input^T and adds it, through the row softmax, to the logits' gradient. */
-  private void denseWeightGradient(int d, Scratch sc, DoubleBuffer input, double[] gradient) {
+  private void denseWeightGradient(int d, Scratch sc, NativeVector input, double[] gradient) {
     int out = s.denseOut[d];
     int in = s.denseIn[d];
     NativeMemory.gemm(false, true, out, in, n, sc.gd, cap, input, cap, 0.0, sc.gw, in);
-    DoubleBuffer wd = w[d];
+    NativeVector wd = w[d];
     int off = s.denseOffset[d];
     for (int j = 0; j < out; j++) {
       double dot = 0;
@@ -777,8 +776,8 @@ final class FoldedEvaluator implements Evaluator {
     int out = s.units[s.partRegion[p]];
     int d = s.partFirstDense[p];
     int in = s.denseIn[d];
-    DoubleBuffer dd = dv[d];
-    DoubleBuffer z = zv[p];
+    NativeVector dd = dv[d];
+    NativeVector z = zv[p];
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -845,7 +844,7 @@ final class FoldedEvaluator implements Evaluator {
     for (int i = 0; i < arity; i++) {
       int c = ch[i];
       synchronized (locks[c]) {
-        DoubleBuffer target = ge[c];
+        NativeVector target = ge[c];
         for (int k = 0; k < s.units[c]; k++) {
           for (int b = 0; b < n; b++) {
             target.put(k * cap + b, target.get(k * cap + b) + acc[i][k * n + b]);
@@ -925,20 +924,20 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Per-thread working memory. */
   private static final class Scratch {
-    final DoubleBuffer d;
-    final DoubleBuffer z;
-    final DoubleBuffer gd;
-    final DoubleBuffer gz;
-    final DoubleBuffer gw;
+    final NativeVector d;
+    final NativeVector z;
+    final NativeVector gd;
+    final NativeVector gz;
+    final NativeVector gw;
     final double[] heap;
     final double[] msum;
     final double[] colA;
     final double[] colB;
     final int[] index;
     final boolean[] flags;
-    final DoubleBuffer prod;
-    final DoubleBuffer[] dk;
-    final DoubleBuffer[] dkOwned;
+    final NativeVector prod;
+    final NativeVector[] dk;
+    final NativeVector[] dkOwned;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int cap, boolean training) {
       msum = new double[cap];
@@ -947,8 +946,8 @@ final class FoldedEvaluator implements Evaluator {
       index = new int[cap];
       flags = new boolean[cap];
       prod = mem.allocate((long) maxOut * cap);
-      dk = new DoubleBuffer[maxArity];
-      dkOwned = new DoubleBuffer[training ? 0 : maxArity];
+      dk = new NativeVector[maxArity];
+      dkOwned = new NativeVector[training ? 0 : maxArity];
       for (int i = 0; i < dkOwned.length; i++) {
         dkOwned[i] = mem.allocate((long) maxOut * cap);
       }

@@ -1,6 +1,5 @@
 package io.circuitstream.engine.circuit;
 
-import java.nio.DoubleBuffer;
 import java.util.stream.IntStream;
 
 /**
@@ -16,9 +15,9 @@ public final class NativeBlasPeak {
     try {
       int k = 64;
       int n = 16384;
-      DoubleBuffer[] a = new DoubleBuffer[threads];
-      DoubleBuffer[] b = new DoubleBuffer[threads];
-      DoubleBuffer[] c = new DoubleBuffer[threads];
+      NativeVector[] a = new NativeVector[threads];
+      NativeVector[] b = new NativeVector[threads];
+      NativeVector[] c = new NativeVector[threads];
       for (int t = 0; t < threads; t++) {
         a[t] = mem.allocate((long) k * k);
         b[t] = mem.allocate((long) k * n);

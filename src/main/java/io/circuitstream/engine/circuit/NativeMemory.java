@@ -29,7 +29,7 @@ final class NativeMemory {
   private long bytes;
 
   /** Allocates a zeroed buffer of {@code length} doubles. */
-  DoubleBuffer allocate(long length) {
+  NativeVector allocate(long length) {
     if (length > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("buffer of " + length + " doubles is too large; use a smaller batch");
     }
@@ -40,7 +40,7 @@ final class NativeMemory {
     if (!b.isDirect() || b.capacity() < length) {
       throw new IllegalStateException("ND4J returned a buffer that is not direct memory");
     }
-    return b;
+    return new NativeVector(b);
   }
 
   /** Returns the bytes allocated so far. */
@@ -65,8 +65,8 @@ final class NativeMemory {
    * @param k columns of op(A), rows of op(B)
    */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
-      DoubleBuffer a, int lda, DoubleBuffer b, int ldb, double beta, DoubleBuffer c, int ldc) {
+      NativeVector a, int lda, NativeVector b, int ldb, double beta, NativeVector c, int ldc) {
     openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
-        m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+        m, n, k, 1.0, a.buffer, lda, b.buffer, ldb, beta, c.buffer, ldc);
   }
 }

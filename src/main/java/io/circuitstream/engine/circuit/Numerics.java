@@ -1,6 +1,5 @@
 package io.circuitstream.engine.circuit;
 
-import java.nio.DoubleBuffer;
 
 /** Log-space numerics shared by the evaluators: max-shifted log-sum-exp, never clamped. */
 final class Numerics {
@@ -26,7 +25,7 @@ final class Numerics {
    * Writes {@code e = exp(l - m)} with {@code m[b]} the maximum of column {@code b}; {@code l} and
    * {@code e} may be the same buffer. A column that is all -∞ gives zeros and {@code m = -∞}.
    */
-  static void expNormalise(DoubleBuffer l, DoubleBuffer e, double[] m, int units, int n, int cap) {
+  static void expNormalise(NativeVector l, NativeVector e, double[] m, int units, int n, int cap) {
     for (int b = 0; b < n; b++) {
       m[b] = Double.NEGATIVE_INFINITY;
     }
@@ -46,10 +45,8 @@ final class Numerics {
   }
 
   /** Sets the first {@code len} entries of a buffer to zero. */
-  static void zero(DoubleBuffer buf, int len) {
-    for (int i = 0; i < len; i++) {
-      buf.put(i, 0.0);
-    }
+  static void zero(NativeVector buf, int len) {
+    buf.clear(len);
   }
 
   /**
