@@ -1,0 +1,21 @@
+package io.circuitstream.serve;
+
+import java.util.Map;
+
+/**
+ * What the service knows of one stored model version.
+ *
+ * @param version the version name, unique in the store
+ * @param lambda λ it was trained with
+ * @param createdAt ISO-8601 creation time
+ * @param sha256 hex checksum of the model file
+ * @param metrics its provenance metrics, such as validationAccuracy
+ * @param active whether it is the version being served
+ */
+public record ModelInfo(String version, double lambda, String createdAt, String sha256, Map<String, Double> metrics,
+    boolean active) {
+  /** Copies the map. */
+  public ModelInfo {
+    metrics = Map.copyOf(metrics);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The messages of the streaming service as records: images in, predictions and alerts out.
+ *
+ * <p>Pure values; their wire formats live in {@code io.circuitstream.stream.codec}.
+ */
+@NullMarked
+package io.circuitstream.stream.message;
+
+import org.jspecify.annotations.NullMarked;
