@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Classify streaming images with probabilistic circuits.",
-    subcommands = {DataCommand.class, TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ServeCommand.class, BrokerCommand.class, ProduceCommand.class, DataCommand.class,
+        TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

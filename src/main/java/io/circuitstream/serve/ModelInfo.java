@@ -1,6 +1,7 @@
 package io.circuitstream.serve;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the service knows of one stored model version.
@@ -11,9 +12,10 @@ import java.util.Map;
  * @param sha256 hex checksum of the model file
  * @param metrics its provenance metrics, such as validationAccuracy
  * @param active whether it is the version being served
+ * @param problem why the stored file cannot be served (damaged, unreadable), or {@code null} if it can
  */
 public record ModelInfo(String version, double lambda, String createdAt, String sha256, Map<String, Double> metrics,
-    boolean active) {
+    boolean active, @Nullable String problem) {
   /** Copies the map. */
   public ModelInfo {
     metrics = Map.copyOf(metrics);

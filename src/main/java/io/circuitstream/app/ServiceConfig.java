@@ -1,0 +1,168 @@
+package io.circuitstream.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The service's settings: a properties file, overridden by environment variables and by explicit
+ * values, with every key known and checked.
+ *
+ * <p>The environment variable of a key is the key upper-cased with {@code .} and {@code -} replaced by
+ * {@code _} ({@code kafka.bootstrap.servers} → {@code KAFKA_BOOTSTRAP_SERVERS}); {@code admin.token}
+ * also reads {@code CIRCUITSTREAM_ADMIN_TOKEN}.
+ */
+final class ServiceConfig {
+  /** The keys and their defaults, as in config/application.properties. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private final Map<String, String> values;
+
+  private ServiceConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(values);
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("kafka.bootstrap.servers", "");
+    d.put("kafka.embedded.host", "127.0.0.1");
+    d.put("kafka.embedded.port", "9092");
+    d.put("kafka.embedded.data-dir", "data/kafka");
+    d.put("kafka.group.id", "circuitstream");
+    d.put("kafka.topics.file", "kafka/topics.properties");
+    d.put("kafka.delivery", "at-least-once");
+    d.put("kafka.transactional-id-prefix", "circuitstream-");
+    d.put("pipeline.batch.max-size", "256");
+    d.put("pipeline.batch.max-wait-ms", "5");
+    d.put("pipeline.max-in-flight", "2048");
+    d.put("input.max-bytes", "65536");
+    d.put("image.width", "28");
+    d.put("image.height", "28");
+    d.put("model.store.dir", "data/model-store");
+    d.put("engine.threads", "0");
+    d.put("admin.host", "127.0.0.1");
+    d.put("admin.port", "8080");
+    d.put("admin.token", "");
+    d.put("admin.max-body-bytes", "1048576");
+    return Collections.unmodifiableMap(d);
+  }
+
+  /**
+   * Loads the settings.
+   *
+   * @param file a properties file, or {@code null} for the defaults only; a missing file is an error
+   * @param env the environment (System.getenv() in production)
+   * @param overrides explicit values, applied last
+   * @throws IllegalArgumentException naming an unknown key or an unreadable file
+   */
+  static ServiceConfig load(@Nullable Path file, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("configuration file " + file + " does not exist; pass --config FILE or "
+            + "run from the project folder, which has config/application.properties");
+      }
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+      for (String key : new TreeSet<>(p.stringPropertyNames())) {
+        put(v, key, p.getProperty(key).trim(), file.toString());
+      }
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String e = env.get(envName(key));
+      if (e != null) {
+        v.put(key, e.trim());
+      }
+    }
+    String token = env.get("CIRCUITSTREAM_ADMIN_TOKEN");
+    if (token != null && !token.isBlank()) {
+      v.put("admin.token", token.trim());
+    }
+    overrides.forEach((k, val) -> put(v, k, val, "--set"));
+    ServiceConfig c = new ServiceConfig(v);
+    c.validate();
+    return c;
+  }
+
+  private static void put(Map<String, String> v, String key, String value, String where) {
+    if (!DEFAULTS.containsKey(key)) {
+      throw new IllegalArgumentException("unknown configuration key '" + key + "' in " + where + "; known keys: "
+          + String.join(", ", DEFAULTS.keySet()));
+    }
+    v.put(key, value);
+  }
+
+  /** Returns the environment variable that overrides a key. */
+  static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private void validate() {
+    positive("kafka.embedded.port");
+    positive("pipeline.batch.max-size");
+    positive("pipeline.batch.max-wait-ms");
+    positive("pipeline.max-in-flight");
+    positive("input.max-bytes");
+    positive("image.width");
+    positive("image.height");
+    positive("admin.max-body-bytes");
+    integer("engine.threads");
+    integer("admin.port");
+    String d = string("kafka.delivery");
+    if (!d.equals("at-least-once") && !d.equals("exactly-once")) {
+      throw new IllegalArgumentException("kafka.delivery must be at-least-once or exactly-once, got '" + d + "'");
+    }
+  }
+
+  private void positive(String key) {
+    if (integer(key) <= 0) {
+      throw new IllegalArgumentException(key + " must be positive, got " + values.get(key));
+    }
+  }
+
+  /** Returns a key's value as text. */
+  String string(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("unknown configuration key " + key);
+    }
+    return v;
+  }
+
+  /** Returns a key's value as an integer. */
+  int integer(String key) {
+    try {
+      return Integer.parseInt(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, got '" + values.get(key) + "'");
+    }
+  }
+
+  /** Returns a key's value, or {@code null} when it is empty. */
+  @Nullable String optional(String key) {
+    String v = string(key);
+    return v.isBlank() ? null : v;
+  }
+
+  /** Returns every setting (for printing at start-up, token hidden). */
+  Map<String, String> describe() {
+    Map<String, String> m = new LinkedHashMap<>(values);
+    if (!m.get("admin.token").isEmpty()) {
+      m.put("admin.token", "(set)");
+    }
+    return m;
+  }
+}

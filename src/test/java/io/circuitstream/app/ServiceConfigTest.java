@@ -1,0 +1,52 @@
+package io.circuitstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceConfigTest {
+
+  @Test
+  void shippedPropertiesFileDocumentsExactlyTheKnownKeysWithTheirDefaults() throws Exception {
+    Properties p = new Properties();
+    p.load(new StringReader(Files.readString(Path.of("config/application.properties"))));
+    assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(ServiceConfig.DEFAULTS.keySet());
+    ServiceConfig.DEFAULTS.forEach((k, v) -> assertThat(p.getProperty(k).trim()).as(k).isEqualTo(v));
+  }
+
+  @Test
+  void environmentOverridesTheFileAndExplicitValuesOverrideBoth(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "pipeline.batch.max-size=64\nadmin.port=9000\n");
+    ServiceConfig c = ServiceConfig.load(file,
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "ADMIN_PORT", "9100", "CIRCUITSTREAM_ADMIN_TOKEN", "s3cret"),
+        Map.of("admin.port", "9200"));
+    assertThat(c.string("kafka.bootstrap.servers")).isEqualTo("broker:9092");
+    assertThat(c.integer("pipeline.batch.max-size")).isEqualTo(64);
+    assertThat(c.integer("admin.port")).isEqualTo(9200);
+    assertThat(c.string("admin.token")).isEqualTo("s3cret");
+    assertThat(c.describe().get("admin.token")).isEqualTo("(set)");
+    assertThat(ServiceConfig.envName("pipeline.batch.max-wait-ms")).isEqualTo("PIPELINE_BATCH_MAX_WAIT_MS");
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreRejectedWithTheKeyName(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "pipeline.batch.maxsize=64\n");
+    assertThatThrownBy(() -> ServiceConfig.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("unknown configuration key 'pipeline.batch.maxsize'");
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of(), Map.of("kafka.delivery", "maybe")))
+        .hasMessageContaining("kafka.delivery must be at-least-once or exactly-once");
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of("PIPELINE_BATCH_MAX_SIZE", "lots"), Map.of()))
+        .hasMessageContaining("pipeline.batch.max-size must be an integer, got 'lots'");
+    assertThatThrownBy(() -> ServiceConfig.load(dir.resolve("none.properties"), Map.of(), Map.of()))
+        .hasMessageContaining("does not exist");
+  }
+}
