@@ -146,8 +146,9 @@ public final class BrokerCommand implements Callable<Integer> {
       stopped.await();
       return 0;
     } catch (InterruptedException e) {
+      int code = stop(kafka, hook, 0); // before re-interrupting: Kafka's controlled shutdown waits
       Thread.currentThread().interrupt();
-      return stop(kafka, hook, 0);
+      return code;
     } catch (KafkaSetupException e) {
       err.println("broker: " + e.getMessage());
       err.flush();

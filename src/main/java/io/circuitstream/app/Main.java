@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Classify streaming images with probabilistic circuits.",
-    subcommands = {DemoCommand.class, ServeCommand.class, BrokerCommand.class, ProduceCommand.class, DataCommand.class,
+    subcommands = {DemoCommand.class, ServeCommand.class, BrokerCommand.class, ProduceCommand.class, LoadCommand.class, DataCommand.class,
         TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

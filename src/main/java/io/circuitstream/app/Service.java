@@ -127,12 +127,15 @@ final class Service implements AutoCloseable {
     }
     boolean exactlyOnce = config.string("kafka.delivery").equals("exactly-once");
     KafkaSource source = new KafkaSource(bootstrap, config.string("kafka.group.id"), topics.images().name(),
-        config.integer("pipeline.max-in-flight"), maxBatch, exactlyOnce, metrics::consumerLag);
+        config.integer("pipeline.max-in-flight"), maxBatch, exactlyOnce, config.integer("kafka.session-timeout-ms"),
+        metrics::consumerLag);
     AdminTokens.Resolved token = AdminTokens.resolve(config.optional("admin.token"), null);
     int adminPort = config.integer("admin.port");
-    KafkaSink sink = new KafkaSink(bootstrap, exactlyOnce
-        ? config.string("kafka.transactional-id-prefix") + hostName() + "-" + (adminPort > 0 ? adminPort : ProcessHandle.current().pid())
-        : null);
+    String instance = config.optional("kafka.instance-id");
+    if (instance == null) {
+      instance = hostName() + "-" + (adminPort > 0 ? Integer.toString(adminPort) : Long.toString(ProcessHandle.current().pid()));
+    }
+    KafkaSink sink = new KafkaSink(bootstrap, exactlyOnce ? config.string("kafka.transactional-id-prefix") + instance : null);
     Limits limits = new Limits(width, height, config.integer("input.max-bytes"));
     PipelineConfig pc = new PipelineConfig(topics.images().name(), topics.predictions().name(),
         topics.oodAlerts().name(), topics.imagesDlq().name(), maxBatch,

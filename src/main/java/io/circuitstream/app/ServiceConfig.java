@@ -41,6 +41,8 @@ final class ServiceConfig {
     d.put("kafka.topics.file", "kafka/topics.properties");
     d.put("kafka.delivery", "at-least-once");
     d.put("kafka.transactional-id-prefix", "circuitstream-");
+    d.put("kafka.instance-id", "");
+    d.put("kafka.session-timeout-ms", "10000");
     d.put("pipeline.batch.max-size", "256");
     d.put("pipeline.batch.max-wait-ms", "5");
     d.put("pipeline.max-in-flight", "2048");
@@ -111,7 +113,8 @@ final class ServiceConfig {
   }
 
   private void validate() {
-    positive("kafka.embedded.port");
+    integer("kafka.embedded.port");
+    positive("kafka.session-timeout-ms");
     positive("pipeline.batch.max-size");
     positive("pipeline.batch.max-wait-ms");
     positive("pipeline.max-in-flight");

@@ -12,9 +12,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -40,10 +44,11 @@ import org.jspecify.annotations.Nullable;
  * them with {@link Topics#create}.
  *
  * <p><b>Data.</b> The data folder holds the topic data ({@code kafka-logs/}), the last
- * {@code server.properties} and {@code embedded-kafka.properties}, which records the cluster id and
- * the controller port. The storage is formatted on the first start only; a later start with the same
- * folder keeps every topic and record, and reuses the recorded controller port (the KRaft voter set
- * names it).
+ * {@code server.properties} and {@code embedded-kafka.properties}, which records the controller
+ * port. The storage is formatted on the first start only; a later start with the same
+ * folder keeps every topic and record. It reuses the recorded controller port when that is free, and
+ * picks another otherwise (the single voter of the KRaft quorum follows). Two brokers cannot share a
+ * data folder: the second fails with a message saying so.
  *
  * <p><b>Logging.</b> Kafka logs through SLF4J; this class prints nothing itself and does not change
  * any logging setting.
@@ -59,7 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The folder, under the data folder, that holds the topic data and {@code meta.properties}. */
   static final String LOG_DIR = "kafka-logs";
 
-  /** The file, under the data folder, that records the cluster id and the controller port. */
+  /** The file, under the data folder, that records the last controller port. */
   static final String STATE_FILE = "embedded-kafka.properties";
 
   private static final int NODE_ID = 1;
@@ -140,6 +145,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new KafkaSetupException("cannot create the Kafka data folder " + logDir + ": " + e, e);
     }
     boolean needsFormat = !Files.exists(logDir.resolve("meta.properties"));
+    if (!needsFormat) {
+      checkNotLocked(logDir);
+    }
     Properties state = needsFormat ? new Properties() : readState(stateFile);
 
     int brokerPort = port;
@@ -149,30 +157,21 @@ public final class EmbeddedKafka implements AutoCloseable {
       checkFree(address, brokerPort, "port " + brokerPort + " on " + host + " is already in use (another"
           + " Kafka broker?); choose another port (broker --port N), or 0 to pick a free one");
     }
-    int controller;
-    String recorded = state.getProperty("controller.port");
-    if (recorded != null) {
-      controller = Integer.parseInt(recorded);
-      checkFree(address, controller, "controller port " + controller + " on " + host + ", recorded in "
-          + stateFile + " when the data folder was formatted, is already in use (is another broker running on"
-          + " this data folder?); stop what uses it, or start with a fresh data folder");
-    } else {
+    int controller = recordedPort(state, stateFile);
+    if (controller <= 0 || controller == brokerPort || !isFree(address, controller)) {
       do {
         controller = freePort(address);
       } while (controller == brokerPort);
     }
-    String clusterId = state.getProperty("cluster.id", Uuid.randomUuid().toString());
-
     Properties props = serverProperties(host, brokerPort, controller, logDir);
     Path config = dir.resolve("server.properties");
     writeProperties(config, props, "Written by EmbeddedKafka on each start; changes are overwritten.");
     if (needsFormat) {
-      format(config, clusterId, logDir);
-      Properties newState = new Properties();
-      newState.setProperty("cluster.id", clusterId);
-      newState.setProperty("controller.port", Integer.toString(controller));
-      writeProperties(stateFile, newState, "The identity of this embedded Kafka cluster; keep it with kafka-logs/.");
+      format(config, Uuid.randomUuid().toString(), logDir);
     }
+    Properties newState = new Properties();
+    newState.setProperty("controller.port", Integer.toString(controller));
+    writeProperties(stateFile, newState, "Written by EmbeddedKafka: the last controller port, reused when free.");
 
     KafkaRaftServer server = newServer(props, dir);
     String where = host + ":" + brokerPort;
@@ -241,6 +240,49 @@ public final class EmbeddedKafka implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new KafkaSetupException("cannot find a free port on " + address.getHostAddress() + ": " + e, e);
+    }
+  }
+
+  private static boolean isFree(InetAddress address, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(address, port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int recordedPort(Properties state, Path stateFile) {
+    String recorded = state.getProperty("controller.port");
+    if (recorded == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(recorded.trim());
+    } catch (NumberFormatException e) {
+      throw new KafkaSetupException(stateFile + ": controller.port '" + recorded + "' is not a port number", e);
+    }
+  }
+
+  /** Fails if a running broker, in this JVM or another, holds the lock on the data folder. */
+  private static void checkNotLocked(Path logDir) {
+    Path lockFile = logDir.resolve(".lock");
+    if (!Files.exists(lockFile)) {
+      return;
+    }
+    String message = "the Kafka data folder " + logDir.getParent() + " is in use by another running broker;"
+        + " stop that one first, or use another data folder (broker --data-dir DIR)";
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new KafkaSetupException(message);
+      }
+      lock.release();
+    } catch (OverlappingFileLockException e) {
+      throw new KafkaSetupException(message, e);
+    } catch (IOException e) {
+      throw new KafkaSetupException("cannot check the lock " + lockFile + ": " + e, e);
     }
   }
 

@@ -58,10 +58,11 @@ public final class KafkaSource implements AutoCloseable {
    * @param maxInFlight records emitted but not released before partitions pause
    * @param maxPollRecords records per poll
    * @param readCommitted whether to read only committed transactional records
+   * @param sessionTimeoutMs how long the group waits for a silent instance before moving its partitions
    * @param lagListener told the lag of each partition ("topic-partition", records) after polls
    */
   public KafkaSource(String bootstrapServers, String groupId, String topic, int maxInFlight, int maxPollRecords,
-      boolean readCommitted, BiConsumer<String, Long> lagListener) {
+      boolean readCommitted, int sessionTimeoutMs, BiConsumer<String, Long> lagListener) {
     this.topic = topic;
     this.maxInFlight = maxInFlight;
     this.lagListener = lagListener;
@@ -71,6 +72,8 @@ public final class KafkaSource implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionTimeoutMs / 4));
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

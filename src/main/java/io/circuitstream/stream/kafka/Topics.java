@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -327,7 +328,7 @@ public final class Topics {
       return create(admin, timeout);
     } catch (KafkaSetupException e) {
       throw new KafkaSetupException("Kafka at " + bootstrapServers + ": " + e.getMessage(), e.getCause());
-    } catch (org.apache.kafka.common.KafkaException e) {
+    } catch (KafkaException e) {
       throw new KafkaSetupException("cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
     }
   }

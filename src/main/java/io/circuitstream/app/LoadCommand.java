@@ -1,0 +1,187 @@
+package io.circuitstream.app;
+
+import io.circuitstream.serve.ModelStore;
+import io.circuitstream.stream.codec.Format;
+import io.circuitstream.stream.codec.ImageCodecs;
+import io.circuitstream.stream.codec.OutputCodecs;
+import io.circuitstream.stream.message.ImageMessage;
+import io.circuitstream.stream.message.Prediction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the whole stream: starts the service (embedded broker unless configured), publishes MNIST
+ * test images at a fixed rate, and reads the predictions back.
+ *
+ * <p>Reports sustained throughput, end-to-end latency percentiles (input record timestamp →
+ * prediction received) and how many images got no prediction or more than one.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+    description = "Load-test the service end to end through Kafka: throughput, p50/p99/p99.9 latency, lost and duplicated images.")
+public final class LoadCommand implements Callable<Integer> {
+  @Option(names = "--rate", defaultValue = "0", description = "images per second, 0 = as fast as the producer can (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(names = "--count", defaultValue = "20000", description = "images to publish (default: ${DEFAULT-VALUE})")
+  int count = 20000;
+
+  @Option(names = "--format", defaultValue = "binary", description = "json, png or binary (default: ${DEFAULT-VALUE})")
+  String format = "binary";
+
+  @Option(names = "--warmup", defaultValue = "2000", description = "images published first and not measured (default: ${DEFAULT-VALUE})")
+  int warmup = 2000;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--set", description = "override a service setting (repeatable)")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Format fmt = Format.byName(format);
+    Path file = Files.isRegularFile(Path.of("config/application.properties")) ? Path.of("config/application.properties") : null;
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("admin.port", "0");
+    set.put("kafka.embedded.port", "0");
+    set.put("kafka.embedded.data-dir", "data/kafka-load-" + ProcessHandle.current().pid());
+    set.put("kafka.group.id", "circuitstream-load-" + System.currentTimeMillis());
+    set.putAll(overrides);
+    ServiceConfig cfg = ServiceConfig.load(file, System.getenv(), set);
+    if (new ModelStore(Path.of(cfg.string("model.store.dir"))).newest().isEmpty()) {
+      System.err.println("load: no model stored; run `demo` or `serve --model FILE` once first");
+      return 2;
+    }
+    try (Service service = Service.start(cfg, null, System.err)) {
+      int total = warmup + count;
+      long[] latencyMicros = new long[total];
+      byte[] seen = new byte[total];
+      AtomicLong received = new AtomicLong();
+      AtomicBoolean done = new AtomicBoolean();
+      long[] window = new long[2];
+      Thread reader = new Thread(() -> read(service, seen, latencyMicros, received, done, window), "load-reader");
+      reader.start();
+      ImageSource images = ImageSource.open("mnist-test", 0, 1);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+      long start = System.nanoTime();
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        for (int i = 0; i < total; i++) {
+          if (rate > 0) {
+            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+          }
+          ImageMessage m = images.next();
+          ProducerRecord<String, byte[]> r = new ProducerRecord<>(service.topics.images().name(), "load-" + i,
+              ImageCodecs.encode(new ImageMessage("load-" + i, m.width(), m.height(), m.pixels(), null, null), fmt));
+          r.headers().add("content-type", fmt.contentType().getBytes(StandardCharsets.UTF_8));
+          producer.send(r);
+        }
+        producer.flush();
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (received.get() < total && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      done.set(true);
+      reader.join();
+      report(total, seen, latencyMicros, window, service);
+    }
+    return 0;
+  }
+
+  private void read(Service service, byte[] seen, long[] latencyMicros, AtomicLong received, AtomicBoolean done,
+      long[] window) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "circuitstream-load-reader-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of(service.topics.predictions().name()));
+      while (!done.get()) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+          long now = System.currentTimeMillis();
+          Prediction pr = OutputCodecs.parsePrediction(r.value());
+          int i = Integer.parseInt(pr.id().substring("load-".length()));
+          if (seen[i] < 100) {
+            seen[i]++;
+          }
+          if (seen[i] == 1) {
+            latencyMicros[i] = (now - pr.recordTimestampMs()) * 1000;
+            if (i == warmup) {
+              window[0] = System.nanoTime();
+            }
+            window[1] = System.nanoTime();
+            received.incrementAndGet();
+          }
+        }
+      }
+    }
+  }
+
+  private void report(int total, byte[] seen, long[] latencyMicros, long[] window, Service service) {
+    long lost = 0;
+    long duplicated = 0;
+    for (int i = 0; i < total; i++) {
+      lost += seen[i] == 0 ? 1 : 0;
+      duplicated += seen[i] > 1 ? seen[i] - 1 : 0;
+    }
+    long[] measured = Arrays.stream(Arrays.copyOfRange(latencyMicros, warmup, total)).filter(v -> v > 0).sorted().toArray();
+    double seconds = (window[1] - window[0]) / 1e9;
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("images", count);
+    r.put("rate", rate);
+    r.put("format", format);
+    r.put("throughputImagesPerSecond", Math.round(measured.length / Math.max(seconds, 1e-9) * 10) / 10.0);
+    r.put("p50Millis", percentile(measured, 0.50));
+    r.put("p99Millis", percentile(measured, 0.99));
+    r.put("p999Millis", percentile(measured, 0.999));
+    r.put("lost", lost);
+    r.put("duplicated", duplicated);
+    r.put("batches", service.pipeline.batches());
+    r.put("meanBatchSize", Math.round(10.0 * service.pipeline.records() / Math.max(1, service.pipeline.batches())) / 10.0);
+    if (json) {
+      System.out.println(Json.object(r));
+    } else {
+      r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %s%n", k, v));
+    }
+  }
+
+  private static double percentile(long[] sortedMicros, double q) {
+    if (sortedMicros.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.min(sortedMicros.length - 1, Math.ceil(q * sortedMicros.length) - 1);
+    return sortedMicros[Math.max(0, i)] / 1000.0;
+  }
+}
