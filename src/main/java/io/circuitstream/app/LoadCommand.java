@@ -57,6 +57,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--model", description = "model file to serve (default: the newest in the model store)")
+  Path model;
+
   @Option(names = "--set", description = "override a service setting (repeatable)")
   Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -71,11 +74,11 @@ public final class LoadCommand implements Callable<Integer> {
     set.put("kafka.group.id", "circuitstream-load-" + System.currentTimeMillis());
     set.putAll(overrides);
     ServiceConfig cfg = ServiceConfig.load(file, System.getenv(), set);
-    if (new ModelStore(Path.of(cfg.string("model.store.dir"))).newest().isEmpty()) {
+    if (model == null && new ModelStore(Path.of(cfg.string("model.store.dir"))).newest().isEmpty()) {
       System.err.println("load: no model stored; run `demo` or `serve --model FILE` once first");
       return 2;
     }
-    try (Service service = Service.start(cfg, null, System.err)) {
+    try (Service service = Service.start(cfg, model, System.err)) {
       int total = warmup + count;
       long[] latencyMicros = new long[total];
       byte[] seen = new byte[total];
@@ -93,6 +96,15 @@ public final class LoadCommand implements Callable<Integer> {
       long start = System.nanoTime();
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
         for (int i = 0; i < total; i++) {
+          if (i == warmup) {
+            // Measure the steady state: let the service catch up with the warm-up images first.
+            producer.flush();
+            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (received.get() < warmup && System.nanoTime() < until) {
+              Thread.sleep(20);
+            }
+            start = System.nanoTime() - (long) (i * 1e9 / Math.max(rate, 1e-9));
+          }
           if (rate > 0) {
             long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
             if (wait > 0) {
@@ -138,7 +150,7 @@ public final class LoadCommand implements Callable<Integer> {
           }
           if (seen[i] == 1) {
             latencyMicros[i] = (now - pr.recordTimestampMs()) * 1000;
-            if (i == warmup) {
+            if (i >= warmup && window[0] == 0) {
               window[0] = System.nanoTime();
             }
             window[1] = System.nanoTime();

@@ -272,4 +272,38 @@ class StreamingServiceTest {
       assertThat(parsed.value("circuitstream_model_swaps_total", "outcome", "swapped")).isEqualTo(2.0);
     }
   }
+
+  @Test
+  void swappingModelsUnderLoadLeavesNoImageWithoutAPrediction(@TempDir Path dir) throws Exception {
+    try (Harness h = new Harness(dir, TestModels.untrained(7, 5.0), Map.of("pipeline.batch.max-size", "16"))) {
+      String v1 = "v0001";
+      String v2 = h.service.models.store().add(TestModels.untrained(8, 5.0));
+      List<ImageMessage> sent = images(Datasets.mnistTest(), 0, 600, "swap-", 0.2, 4);
+      Thread producer = new Thread(() -> {
+        for (int i = 0; i < 600; i += 50) {
+          publish(h.topics.images().name(), sent.subList(i, i + 50), Format.BINARY);
+          try {
+            Thread.sleep(40);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      producer.start();
+      for (int i = 0; i < 6; i++) {
+        assertThat(h.service.models.activate(i % 2 == 0 ? v2 : v1).outcome().name()).isEqualTo("SWAPPED");
+        Thread.sleep(60);
+      }
+      producer.join();
+      List<ConsumerRecord<String, byte[]>> out = read(h.topics.predictions().name(), 600, Duration.ofSeconds(60));
+      Map<String, String> versionById = new HashMap<>();
+      for (ConsumerRecord<String, byte[]> r : out) {
+        Prediction p = OutputCodecs.parsePrediction(r.value());
+        assertThat(versionById.put(p.id(), p.modelVersion())).as("second prediction for %s", p.id()).isNull();
+        assertThat(p.modelVersion()).isIn(v1, v2);
+      }
+      assertThat(versionById).hasSize(600);
+      assertThat(versionById.values()).contains(v1, v2);
+    }
+  }
 }
