@@ -9,7 +9,6 @@ import io.circuitstream.engine.circuit.Evaluator;
 import io.circuitstream.engine.circuit.Evidence;
 import io.circuitstream.engine.circuit.FoldTiming;
 import io.circuitstream.engine.circuit.NativeBlasPeak;
-import io.circuitstream.engine.circuit.LayerKind;
 import io.circuitstream.engine.learn.Adam;
 import io.circuitstream.engine.learn.HybridLoss;
 import java.io.IOException;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,15 +36,7 @@ import picocli.CommandLine.Option;
     description = "Time forward, marginal (50%% pixels missing) and training-step throughput on MNIST test images.")
 public final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--region-graph", defaultValue = "quad-graph",
-      description = "quad-tree-2, quad-tree-4, quad-graph or random-binary-tree (default: ${DEFAULT-VALUE})")
-  String regionGraph = "quad-graph";
-
-  @Option(names = "--layer-kind", defaultValue = "cp", description = "cp, cp-t or tucker (default: ${DEFAULT-VALUE})")
-  String layerKind = "cp";
-
-  @Option(names = "--units", defaultValue = "64", description = "input and sum units (default: ${DEFAULT-VALUE})")
-  int units = 64;
+  @Mixin CircuitOptions circuitOptions = new CircuitOptions();
 
   @Option(names = "--batch", defaultValue = "256", description = "images per batch (default: ${DEFAULT-VALUE})")
   int batch = 256;
@@ -66,13 +58,13 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (units <= 0 || batch <= 0 || threads <= 0 || iterations <= 0 || warmup < 0) {
-      System.err.println("bench: --units, --batch, --threads and --iterations must be positive, --warmup >= 0");
+    if (batch <= 0 || threads <= 0 || iterations <= 0 || warmup < 0) {
+      System.err.println("bench: --batch, --threads and --iterations must be positive, --warmup >= 0");
       return 2;
     }
     CircuitSpec spec;
     try {
-      spec = CircuitSpec.builder().regionGraph(regionGraph).layerKind(LayerKind.byId(layerKind)).units(units).build();
+      spec = circuitOptions.spec();
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;
@@ -96,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     Evidence complete = Evidence.of(v, values);
     Evidence half = complete.withMissing(missing);
 
-    progress("building " + spec.regionGraph() + " " + spec.layerKind() + " circuit, " + units + " units");
+    progress("building " + spec.regionGraph() + " " + spec.layerKind() + " circuit, " + spec.sumUnits() + " units");
     Circuit circuit = Circuit.create(spec, 1);
     double forward;
     double marginal;
@@ -131,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("regionGraph", spec.regionGraph());
     r.put("layerKind", spec.layerKind().id());
-    r.put("units", units);
+    r.put("units", spec.sumUnits());
     r.put("batch", n);
     r.put("threads", threads);
     r.put("precision", "float64");

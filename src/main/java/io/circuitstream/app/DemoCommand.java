@@ -6,6 +6,7 @@ import io.circuitstream.serve.ModelStore;
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.ImageCodecs;
 import io.circuitstream.stream.codec.OutputCodecs;
+import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
 import io.circuitstream.train.TrainerConfig;
@@ -16,22 +17,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,13 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
     ImageSource digits = ImageSource.open("mnist-test", 0, 1);
     ImageSource masked = ImageSource.open("mnist-test", 0.4, 2);
     ImageSource fashion = ImageSource.open("fashion-test", 0, 3);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     Format[] formats = Format.values();
     long start = System.nanoTime();
-    try (KafkaProducer<String, byte[]> out = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> out = KafkaClients.producer(service.bootstrapServers)) {
       for (long i = 0; running.get(); i++) {
         long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
         if (wait > 0) {
@@ -116,12 +106,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void summarise(Service service, Map<String, Integer> truth, AtomicLong sent, CountDownLatch stop)
       throws InterruptedException {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "circuitstream-demo-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     long start = System.nanoTime();
     long predictions = 0;
     long correct = 0;
@@ -132,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
     long digitSeen = 0;
     String admin = "http://" + service.admin.host() + ":" + service.admin.port();
     System.err.println("demo: metrics at " + admin + "/metrics, models at " + admin + "/models");
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(service.bootstrapServers,
+        "circuitstream-demo-" + System.nanoTime(), false, false)) {
       c.subscribe(List.of(service.topics.predictions().name()));
       long lastPrint = 0;
       while (stop.getCount() > 0) {

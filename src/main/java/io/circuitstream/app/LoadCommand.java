@@ -4,6 +4,7 @@ import io.circuitstream.serve.ModelStore;
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.ImageCodecs;
 import io.circuitstream.stream.codec.OutputCodecs;
+import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
 import java.nio.charset.StandardCharsets;
@@ -15,20 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -88,13 +82,8 @@ public final class LoadCommand implements Callable<Integer> {
       Thread reader = new Thread(() -> read(service, seen, latencyMicros, received, done, window), "load-reader");
       reader.start();
       ImageSource images = ImageSource.open("mnist-test", 0, 1);
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
       long start = System.nanoTime();
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+      try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(service.bootstrapServers)) {
         for (int i = 0; i < total; i++) {
           if (i == warmup) {
             // Measure the steady state: let the service catch up with the warm-up images first.
@@ -132,13 +121,8 @@ public final class LoadCommand implements Callable<Integer> {
 
   private void read(Service service, byte[] seen, long[] latencyMicros, AtomicLong received, AtomicBoolean done,
       long[] window) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "circuitstream-load-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(service.bootstrapServers,
+        "circuitstream-load-reader-" + System.nanoTime(), true, false)) {
       c.subscribe(List.of(service.topics.predictions().name()));
       while (!done.get()) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {

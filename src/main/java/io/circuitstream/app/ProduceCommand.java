@@ -2,16 +2,13 @@ package io.circuitstream.app;
 
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.ImageCodecs;
+import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.message.ImageMessage;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,15 +56,9 @@ public final class ProduceCommand implements Callable<Integer> {
       System.err.println("produce: " + e.getMessage());
       return 2;
     }
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     AtomicLong failed = new AtomicLong();
     long start = System.nanoTime();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrapServers)) {
       for (int i = 0; i < count; i++) {
         if (rate > 0) {
           long due = start + (long) (i * 1e9 / rate);

@@ -6,6 +6,7 @@ import io.circuitstream.data.Datasets;
 import io.circuitstream.model.ModelFiles;
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.OutputCodecs;
+import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.kafka.Topics;
 import io.circuitstream.testing.KafkaTestBroker;
 import io.circuitstream.testing.TestModels;
@@ -21,14 +22,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -133,16 +130,10 @@ class CrashRecoveryTest {
 
   private static Map<String, Integer> countPredictions(String topic, int distinct, boolean readCommitted,
       Duration timeout) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaTestBroker.uniqueName("crash-reader"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     Map<String, Integer> counts = new HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(KafkaTestBroker.bootstrapServers(),
+        KafkaTestBroker.uniqueName("crash-reader"), true, readCommitted)) {
       c.subscribe(List.of(topic));
       while (counts.size() < distinct && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {

@@ -13,6 +13,7 @@ import io.circuitstream.model.ModelFiles;
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.ImageCodecs;
 import io.circuitstream.stream.codec.OutputCodecs;
+import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.kafka.Topics;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
@@ -34,18 +35,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,11 +86,7 @@ class StreamingServiceTest {
   }
 
   static void publish(String topic, List<ImageMessage> images, Format format) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(KafkaTestBroker.bootstrapServers())) {
       for (ImageMessage m : images) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, m.id(), ImageCodecs.encode(m, format));
         r.headers().add("content-type", format.contentType().getBytes(StandardCharsets.UTF_8));
@@ -107,11 +97,7 @@ class StreamingServiceTest {
   }
 
   static void publishRaw(String topic, String key, byte[] value, @Nullable String contentType) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(KafkaTestBroker.bootstrapServers())) {
       ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
       if (contentType != null) {
         r.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
@@ -123,15 +109,10 @@ class StreamingServiceTest {
 
   /** Reads records from a topic until {@code count} arrived or the timeout passed. */
   static List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration timeout) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaTestBroker.uniqueName("reader"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(KafkaTestBroker.bootstrapServers(),
+        KafkaTestBroker.uniqueName("reader"), true, false)) {
       c.subscribe(List.of(topic));
       while (out.size() < count && System.nanoTime() < deadline) {
         c.poll(Duration.ofMillis(200)).forEach(out::add);
