@@ -9,6 +9,7 @@ import io.circuitstream.engine.circuit.Evaluator;
 import io.circuitstream.engine.circuit.Evidence;
 import io.circuitstream.engine.circuit.FoldTiming;
 import io.circuitstream.engine.circuit.NativeBlasPeak;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.engine.learn.Adam;
 import io.circuitstream.engine.learn.HybridLoss;
 import java.io.IOException;
@@ -50,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "5", description = "timed batches per measurement (default: ${DEFAULT-VALUE})")
   int iterations = 5;
 
+  @Option(names = "--precision", defaultValue = "float64",
+      description = "float32 or float64 storage and products (default: ${DEFAULT-VALUE})")
+  String precision = "float64";
+
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
@@ -68,6 +73,15 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;
+    }
+    Precision prec;
+    switch (precision) {
+      case "float32" -> prec = Precision.FLOAT32;
+      case "float64" -> prec = Precision.FLOAT64;
+      default -> {
+        System.err.println("bench: --precision must be float32 or float64, got '" + precision + "'");
+        return 2;
+      }
     }
     ImageSet test = Datasets.mnistTest();
     int n = Math.min(batch, test.size());
@@ -95,14 +109,14 @@ public final class BenchCommand implements Callable<Integer> {
     double train;
     List<FoldTiming> forwardProfile;
     List<FoldTiming> trainProfile;
-    try (Evaluator ev = circuit.evaluator(n, threads, false)) {
+    try (Evaluator ev = circuit.evaluator(n, threads, false, prec)) {
       progress("forward");
       forward = imagesPerSecond(n, () -> ev.logLikelihoods(complete), ev);
       forwardProfile = ev.timings();
       progress("marginal, 50% missing");
       marginal = imagesPerSecond(n, () -> ev.logLikelihoods(half), ev);
     }
-    try (Evaluator ev = circuit.evaluator(n, threads, true)) {
+    try (Evaluator ev = circuit.evaluator(n, threads, true, prec)) {
       HybridLoss loss = HybridLoss.of(0.5, v);
       Adam adam = new Adam(circuit.numParameters(), 0.02);
       double[] grad = new double[circuit.numParameters()];
@@ -119,14 +133,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double flopsPerImage = forwardProfile.stream().mapToDouble(FoldTiming::forwardFlops).sum()
         / (iterations * (double) n);
-    double peak = NativeBlasPeak.gflopsPerSecond(threads);
+    double peak = NativeBlasPeak.gflopsPerSecond(threads, prec);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("regionGraph", spec.regionGraph());
     r.put("layerKind", spec.layerKind().id());
     r.put("units", spec.sumUnits());
     r.put("batch", n);
     r.put("threads", threads);
-    r.put("precision", "float64");
+    r.put("precision", precision);
     r.put("iterations", iterations);
     r.put("forwardImagesPerSecond", round(forward));
     r.put("marginalImagesPerSecond", round(marginal));

@@ -135,7 +135,19 @@ public final class Circuit {
    * @param training whether to keep what {@link Evaluator#backward} needs
    */
   public Evaluator evaluator(int capacity, int threads, boolean training) {
-    return new FoldedEvaluator(this, capacity, threads, training);
+    return evaluator(capacity, threads, training, Precision.FLOAT64);
+  }
+
+  /**
+   * Returns a folded evaluator with the given storage precision.
+   *
+   * @param capacity largest batch
+   * @param threads threads that share each fold's members
+   * @param training whether to keep what {@link Evaluator#backward} needs
+   * @param precision float32 for speed, float64 for exactness
+   */
+  public Evaluator evaluator(int capacity, int threads, boolean training, Precision precision) {
+    return new FoldedEvaluator(this, capacity, threads, training, precision);
   }
 
   /**

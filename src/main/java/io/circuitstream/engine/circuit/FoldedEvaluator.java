@@ -24,7 +24,7 @@ final class FoldedEvaluator implements Evaluator {
   private final boolean training;
   private final int threads;
   private final @Nullable ForkJoinPool pool;
-  private final NativeMemory mem = new NativeMemory();
+  private final NativeMemory mem;
   private final boolean usesE;
 
   private final NativeVector[] lv; // region log-values [units x cap], where needed
@@ -59,7 +59,7 @@ final class FoldedEvaluator implements Evaluator {
   private @Nullable Evidence evidence;
   private boolean closed;
 
-  FoldedEvaluator(Circuit circuit, int capacity, int threads, boolean training) {
+  FoldedEvaluator(Circuit circuit, int capacity, int threads, boolean training, Precision precision) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("batch capacity must be positive, got " + capacity);
     }
@@ -67,6 +67,7 @@ final class FoldedEvaluator implements Evaluator {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
     this.circuit = circuit;
+    this.mem = new NativeMemory(precision);
     this.s = circuit.structure();
     this.cap = capacity;
     this.training = training;

@@ -4,14 +4,14 @@ import java.util.stream.IntStream;
 
 /**
  * Measures the BLAS rate the engine can reach on this machine: dense products of the circuit's
- * shape, [64×64]·[64×N] with a large N, one per thread, in float64.
+ * shape, [64×64]·[64×N] with a large N, one per thread, in the given precision.
  */
 public final class NativeBlasPeak {
   private NativeBlasPeak() {}
 
   /** Returns the best of a few timed runs, in GFLOP/s over all threads. */
-  public static double gflopsPerSecond(int threads) {
-    NativeMemory mem = new NativeMemory();
+  public static double gflopsPerSecond(int threads, Precision precision) {
+    NativeMemory mem = new NativeMemory(precision);
     try {
       int k = 64;
       int n = 16384;

@@ -1,6 +1,7 @@
 package io.circuitstream.engine.circuit;
 
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -26,17 +27,24 @@ final class NativeMemory {
   }
 
   private final List<INDArray> owned = new ArrayList<>();
+  private final Precision precision;
   private long bytes;
 
-  /** Allocates a zeroed buffer of {@code length} doubles. */
+  /** Creates an allocator of buffers of the given precision. */
+  NativeMemory(Precision precision) {
+    this.precision = precision;
+  }
+
+  /** Allocates a zeroed buffer of {@code length} values. */
   NativeVector allocate(long length) {
     if (length > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("buffer of " + length + " doubles is too large; use a smaller batch");
+      throw new IllegalArgumentException("buffer of " + length + " values is too large; use a smaller batch");
     }
-    INDArray array = Nd4j.create(DataType.DOUBLE, Math.max(1, length));
+    boolean single = precision == Precision.FLOAT32;
+    INDArray array = Nd4j.create(single ? DataType.FLOAT : DataType.DOUBLE, Math.max(1, length));
     owned.add(array);
-    bytes += 8 * Math.max(1, length);
-    DoubleBuffer b = array.data().asNioDouble();
+    bytes += (single ? 4 : 8) * Math.max(1, length);
+    java.nio.Buffer b = single ? array.data().asNioFloat() : array.data().asNioDouble();
     if (!b.isDirect() || b.capacity() < length) {
       throw new IllegalStateException("ND4J returned a buffer that is not direct memory");
     }
@@ -66,7 +74,14 @@ final class NativeMemory {
    */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
       NativeVector a, int lda, NativeVector b, int ldb, double beta, NativeVector c, int ldc) {
-    openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
-        m, n, k, 1.0, a.buffer, lda, b.buffer, ldb, beta, c.buffer, ldc);
+    int ta = transA ? TRANS : NO_TRANS;
+    int tb = transB ? TRANS : NO_TRANS;
+    if (a.single) {
+      openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, 1f, (FloatBuffer) a.buffer, lda,
+          (FloatBuffer) b.buffer, ldb, (float) beta, (FloatBuffer) c.buffer, ldc);
+    } else {
+      openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, 1.0, (DoubleBuffer) a.buffer, lda,
+          (DoubleBuffer) b.buffer, ldb, beta, (DoubleBuffer) c.buffer, ldc);
+    }
   }
 }

@@ -3,11 +3,12 @@ package io.circuitstream.engine.circuit;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import sun.misc.Unsafe;
 
 /**
- * A run of doubles in native memory, read and written without the per-access checks of a
- * {@link DoubleBuffer}; BLAS gets the buffer view of the same memory.
+ * A run of float32 or float64 values in native memory, read and written as doubles without the
+ * per-access checks of an NIO buffer; BLAS gets the buffer view of the same memory.
  *
  * <p>Index checks are Java assertions: on in tests, off in production runs.
  */
@@ -15,33 +16,46 @@ final class NativeVector {
   private static final Unsafe UNSAFE = unsafe();
   private static final long ADDRESS_OFFSET = addressOffset();
 
-  final DoubleBuffer buffer;
+  final Buffer buffer;
+  final boolean single;
   private final long address;
   private final int length;
 
-  NativeVector(DoubleBuffer buffer) {
+  NativeVector(Buffer buffer) {
     if (!buffer.isDirect()) {
       throw new IllegalArgumentException("buffer must be direct");
     }
+    if (!(buffer instanceof DoubleBuffer) && !(buffer instanceof FloatBuffer)) {
+      throw new IllegalArgumentException("buffer must hold floats or doubles");
+    }
     this.buffer = buffer;
-    this.address = UNSAFE.getLong(buffer, ADDRESS_OFFSET) + 8L * buffer.position();
+    this.single = buffer instanceof FloatBuffer;
+    this.address = UNSAFE.getLong(buffer, ADDRESS_OFFSET) + (long) bytes() * buffer.position();
     this.length = buffer.remaining();
+  }
+
+  private int bytes() {
+    return single ? 4 : 8;
   }
 
   double get(int i) {
     assert i >= 0 && i < length : i;
-    return UNSAFE.getDouble(address + 8L * i);
+    return single ? UNSAFE.getFloat(address + 4L * i) : UNSAFE.getDouble(address + 8L * i);
   }
 
   void put(int i, double v) {
     assert i >= 0 && i < length : i;
-    UNSAFE.putDouble(address + 8L * i, v);
+    if (single) {
+      UNSAFE.putFloat(address + 4L * i, (float) v);
+    } else {
+      UNSAFE.putDouble(address + 8L * i, v);
+    }
   }
 
   /** Sets entries {@code [0, n)} to zero. */
   void clear(int n) {
     assert n >= 0 && n <= length : n;
-    UNSAFE.setMemory(address, 8L * n, (byte) 0);
+    UNSAFE.setMemory(address, (long) bytes() * n, (byte) 0);
   }
 
   private static Unsafe unsafe() {

@@ -232,4 +232,36 @@ class CircuitExactnessTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void float32EvaluationAndGradientsAgreeWithFloat64ToFloatPrecision(String graph, LayerKind kind, int h, int w,
+      int cats) {
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 17);
+    Evidence e = randomEvidence(circuit.numVariables(), cats, 5, 0.3, 24);
+    double[] coeff = new double[e.size() * circuit.numClasses()];
+    java.util.Arrays.fill(coeff, 0.5);
+    double[] g64 = new double[circuit.numParameters()];
+    double[] g32 = new double[circuit.numParameters()];
+    double[] v64;
+    double[] v32;
+    try (Evaluator ev = circuit.evaluator(8, 2, true, Precision.FLOAT64)) {
+      v64 = ev.logLikelihoods(e).values();
+      ev.backward(coeff, g64);
+    }
+    try (Evaluator ev = circuit.evaluator(8, 2, true, Precision.FLOAT32)) {
+      v32 = ev.logLikelihoods(e).values();
+      ev.backward(coeff, g32);
+    }
+    for (int i = 0; i < v64.length; i++) {
+      assertThat(v32[i]).as("output %d", i).isCloseTo(v64[i], within(1e-5 * Math.max(1, Math.abs(v64[i]))));
+    }
+    double norm = 0;
+    for (double g : g64) {
+      norm = Math.max(norm, Math.abs(g));
+    }
+    for (int i = 0; i < g64.length; i++) {
+      assertThat(g32[i]).as("gradient %d", i).isCloseTo(g64[i], within(1e-4 * norm));
+    }
+  }
 }
