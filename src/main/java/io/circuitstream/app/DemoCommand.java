@@ -11,7 +11,6 @@ import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
 import io.circuitstream.train.TrainerConfig;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = Files.isRegularFile(Path.of("config/application.properties")) ? Path.of("config/application.properties") : null;
-    ServiceConfig cfg = ServiceConfig.load(file, System.getenv(), overrides);
+    ServiceConfig cfg = ServiceConfig.load(null, overrides);
     ModelStore store = new ModelStore(Path.of(cfg.string("model.store.dir")));
     if (store.newest().isEmpty()) {
       System.err.println("demo: no model stored yet; training a small one (quad-tree-2, 16 units, 300 steps)");

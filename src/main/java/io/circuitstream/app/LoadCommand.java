@@ -8,7 +8,6 @@ import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -60,14 +59,13 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Format fmt = Format.byName(format);
-    Path file = Files.isRegularFile(Path.of("config/application.properties")) ? Path.of("config/application.properties") : null;
     Map<String, String> set = new LinkedHashMap<>();
     set.put("admin.port", "0");
     set.put("kafka.embedded.port", "0");
     set.put("kafka.embedded.data-dir", "data/kafka-load-" + ProcessHandle.current().pid());
     set.put("kafka.group.id", "circuitstream-load-" + System.currentTimeMillis());
     set.putAll(overrides);
-    ServiceConfig cfg = ServiceConfig.load(file, System.getenv(), set);
+    ServiceConfig cfg = ServiceConfig.load(null, set);
     if (model == null && new ModelStore(Path.of(cfg.string("model.store.dir"))).newest().isEmpty()) {
       System.err.println("load: no model stored; run `demo` or `serve --model FILE` once first");
       return 2;

@@ -1,7 +1,6 @@
 package io.circuitstream.app;
 
 import io.circuitstream.model.ModelFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,9 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ServiceConfig cfg;
     try {
-      Path file = config != null ? config
-          : Files.isRegularFile(Path.of("config/application.properties")) ? Path.of("config/application.properties") : null;
-      cfg = ServiceConfig.load(file, System.getenv(), overrides);
+      cfg = ServiceConfig.load(config, overrides);
     } catch (IllegalArgumentException e) {
       System.err.println("serve: " + e.getMessage());
       return 2;

@@ -58,6 +58,18 @@ final class ServiceConfig {
     return Collections.unmodifiableMap(d);
   }
 
+  /** The properties file read when none is named: {@code config/application.properties}, if present. */
+  static final Path DEFAULT_FILE = Path.of("config", "application.properties");
+
+  /**
+   * Loads the settings from {@code file}, or from {@link #DEFAULT_FILE} when {@code file} is
+   * {@code null} and that exists, with the process environment and the given overrides.
+   */
+  static ServiceConfig load(@Nullable Path file, Map<String, String> overrides) {
+    Path chosen = file != null ? file : Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    return load(chosen, System.getenv(), overrides);
+  }
+
   /**
    * Loads the settings.
    *
