@@ -62,7 +62,8 @@ public final class LoadCommand implements Callable<Integer> {
     Map<String, String> set = new LinkedHashMap<>();
     set.put("admin.port", "0");
     set.put("kafka.embedded.port", "0");
-    set.put("kafka.embedded.data-dir", "data/kafka-load-" + ProcessHandle.current().pid());
+    Path brokerData = Path.of("data", "kafka-load-" + ProcessHandle.current().pid());
+    set.put("kafka.embedded.data-dir", brokerData.toString());
     set.put("kafka.group.id", "circuitstream-load-" + System.currentTimeMillis());
     set.putAll(overrides);
     ServiceConfig cfg = ServiceConfig.load(null, set);
@@ -113,6 +114,8 @@ public final class LoadCommand implements Callable<Integer> {
       done.set(true);
       reader.join();
       report(total, seen, latencyMicros, window, service);
+    } finally {
+      deleteTree(brokerData); // the load test's own throw-away broker data
     }
     return 0;
   }
@@ -177,5 +180,16 @@ public final class LoadCommand implements Callable<Integer> {
     }
     int i = (int) Math.min(sortedMicros.length - 1, Math.ceil(q * sortedMicros.length) - 1);
     return sortedMicros[Math.max(0, i)] / 1000.0;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("load: could not remove " + dir + ": " + e.getMessage());
+    }
   }
 }
