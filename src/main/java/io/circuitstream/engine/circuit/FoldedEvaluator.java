@@ -39,6 +39,10 @@ final class FoldedEvaluator implements Evaluator {
   /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
   private final double[] inputProb;
   private final double[] mixLog;
+  private final double[] mixLin; // exp(mixLog): mixing weights in linear space
+  private final double[][] ps; // log-scale of each partition of a linear mixing region, per column
+  private final boolean[][] mixFlag; // per linear mixing region: columns computed in log space
+  private double mixFloor = Numerics.TINY; // column maxima below this are mixed in log space
   private final int mixBase;
   private final Scratch[] scratch;
   private final Object[] locks;
@@ -93,8 +97,15 @@ final class FoldedEvaluator implements Evaluator {
       int r = s.partRegion[p];
       pv[p] = s.regionNumParts[r] == 1 ? lv[r] : mem.allocate((long) s.units[r] * cap);
     }
+    ps = new double[s.numParts][];
+    mixFlag = new boolean[s.numRegions][];
     for (int r = 0; r < s.numRegions; r++) {
-      if (s.regionNumParts[r] > 1) {
+      if (linearMixing(r)) {
+        mixFlag[r] = new boolean[cap];
+        for (int q = 0; q < s.regionNumParts[r]; q++) {
+          ps[s.regionFirstPart[r] + q] = new double[cap];
+        }
+      } else if (s.regionNumParts[r] > 1) {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
     }
@@ -128,8 +139,10 @@ final class FoldedEvaluator implements Evaluator {
     scratch = new Scratch[threads];
     int maxUnits = Arrays.stream(s.units).max().orElse(1);
     int maxArity = Arrays.stream(s.partChildren).mapToInt(c -> c.length).max().orElse(2);
+    int maxParts = Arrays.stream(s.regionNumParts).max().orElse(1);
     for (int t = 0; t < threads; t++) {
-      scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, cap, training);
+      scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, maxParts, Math.max(maxIn, s.numCategories),
+          cap, training);
     }
     locks = new Object[s.numRegions];
     for (int r = 0; r < s.numRegions; r++) {
@@ -145,6 +158,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     mixBase = base;
     mixLog = new double[s.numParams - mixBase];
+    mixLin = new double[s.numParams - mixBase];
     forwardNanos = new long[s.folds.size()];
     backwardNanos = new long[s.folds.size()];
     forwardExamples = new long[s.folds.size()];
@@ -154,6 +168,11 @@ final class FoldedEvaluator implements Evaluator {
   @Override
   public int capacity() {
     return cap;
+  }
+
+  /** Makes every linear mixing column take the log-space path, so that tests can compare both paths. */
+  void forceLogSpaceMixing() {
+    mixFloor = Double.POSITIVE_INFINITY;
   }
 
   /** Returns the off-heap bytes this evaluator holds. */
@@ -173,6 +192,7 @@ final class FoldedEvaluator implements Evaluator {
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
     parallel(s.numVars, (t, var) -> {
+      double[] row = scratch[t].row;
       for (int k = 0; k < kin; k++) {
         int base = s.inputOffset(var, k);
         double max = Double.NEGATIVE_INFINITY;
@@ -182,11 +202,12 @@ final class FoldedEvaluator implements Evaluator {
         double sum = 0;
         for (int u = 0; u < cats; u++) {
           double e = Math.exp(theta[base + u] - max);
-          inputProb[(var * cats + u) * kin + k] = e;
+          row[u] = e;
           sum += e;
         }
+        double inv = 1.0 / sum;
         for (int u = 0; u < cats; u++) {
-          inputProb[(var * cats + u) * kin + k] /= sum;
+          inputProb[(var * cats + u) * kin + k] = row[u] * inv;
         }
         inputLogZ[var * kin + k] = max + Math.log(sum);
       }
@@ -196,6 +217,7 @@ final class FoldedEvaluator implements Evaluator {
       int in = s.denseIn[d];
       int off = s.denseOffset[d];
       NativeVector wd = w[d];
+      double[] tmp = scratch[t].row;
       for (int j = 0; j < out; j++) {
         int row = off + j * in;
         double max = Double.NEGATIVE_INFINITY;
@@ -205,12 +227,12 @@ final class FoldedEvaluator implements Evaluator {
         double sum = 0;
         for (int k = 0; k < in; k++) {
           double e = Math.exp(theta[row + k] - max);
-          wd.put(j * in + k, e);
+          tmp[k] = e;
           sum += e;
         }
         double inv = 1.0 / sum;
         for (int k = 0; k < in; k++) {
-          wd.put(j * in + k, wd.get(j * in + k) * inv);
+          wd.put(j * in + k, tmp[k] * inv);
         }
       }
     });
@@ -225,6 +247,7 @@ final class FoldedEvaluator implements Evaluator {
         double z = Numerics.logSumExp(theta, row, np);
         for (int q = 0; q < np; q++) {
           mixLog[row - mixBase + q] = theta[row + q] - z;
+          mixLin[row - mixBase + q] = Math.exp(theta[row + q] - z);
         }
       }
     }
@@ -261,7 +284,7 @@ final class FoldedEvaluator implements Evaluator {
         case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
         case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
         case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
-        case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i]));
+        case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i], scratch[t]));
       }
       forwardNanos[fi] += System.nanoTime() - t0;
       forwardExamples[fi] += n;
@@ -400,8 +423,12 @@ final class FoldedEvaluator implements Evaluator {
    */
   private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
       Scratch sc) {
-    boolean direct = usesE && r != s.root && s.regionNumParts[r] == 1;
-    NativeVector target = direct ? ev[r] : pv[p];
+    // Below the root with E-consumers, a partition keeps E and m: the region's own when it is the
+    // only partition, else its own pair that the linear mixing layer combines.
+    boolean direct = usesE && r != s.root;
+    boolean single = s.regionNumParts[r] == 1;
+    NativeVector target = !direct || !single ? pv[p] : ev[r];
+    double @Nullable [] m = !direct ? null : single ? mv[r] : ps[p];
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
     Arrays.fill(colMax, 0, n, 0.0);
@@ -414,8 +441,7 @@ final class FoldedEvaluator implements Evaluator {
         colMin[b] = Math.min(colMin[b], v);
       }
     }
-    if (direct) {
-      double[] m = mv[r];
+    if (m != null) {
       for (int b = 0; b < n; b++) {
         double max = colMax[b];
         m[b] = max == 0 ? Double.NEGATIVE_INFINITY : Math.log(max) + scale[b];
@@ -441,7 +467,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (int b = 0; b < n; b++) {
       if (colMin[b] < 0) {
-        logColumn(b, out, target, direct ? mv[r] : null, factors, ch, scale[b]);
+        logColumn(b, out, target, m, factors, ch, scale[b]);
       }
     }
   }
@@ -545,7 +571,120 @@ final class FoldedEvaluator implements Evaluator {
     }
   }
 
-  private void mixing(int r) {
+  /** Whether region r mixes its partitions in linear space (E and m per partition) rather than in logs. */
+  private boolean linearMixing(int r) {
+    return usesE && r != s.root && s.regionNumParts[r] > 1;
+  }
+
+  /**
+   * Mixes the partitions of r in linear space: with M the largest partition scale of a column,
+   * {@code V = Σ_q w_q · exp(m_q - M) · E_q}, then {@code E = V / max V} and {@code m = log max V + M}:
+   * one exp per partition and column instead of per value. A column whose largest value is so small
+   * that underflowed terms could matter is recomputed in log space.
+   */
+  private void mixingLinear(int r, Scratch sc) {
+    int np = s.regionNumParts[r];
+    int units = s.units[r];
+    int first = s.regionFirstPart[r];
+    int off = s.mixOffset[r] - mixBase;
+    NativeVector e = ev[r];
+    double[] m = mv[r];
+    boolean[] flag = mixFlag[r];
+    double[] big = sc.colA;
+    double[] colMax = sc.colB;
+    double[] v = sc.msum;
+    double[][] c = sc.coef;
+    Arrays.fill(big, 0, n, Double.NEGATIVE_INFINITY);
+    for (int q = 0; q < np; q++) {
+      double[] mq = ps[first + q];
+      for (int b = 0; b < n; b++) {
+        big[b] = Math.max(big[b], mq[b]);
+      }
+    }
+    for (int q = 0; q < np; q++) {
+      double[] mq = ps[first + q];
+      double[] cq = c[q];
+      for (int b = 0; b < n; b++) {
+        cq[b] = big[b] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(mq[b] - big[b]);
+      }
+    }
+    Arrays.fill(colMax, 0, n, 0.0);
+    for (int k = 0; k < units; k++) {
+      int row = k * cap;
+      double w0 = mixLin[off + k * np];
+      NativeVector e0 = pv[first];
+      double[] c0 = c[0];
+      for (int b = 0; b < n; b++) {
+        v[b] = w0 * c0[b] * e0.get(row + b);
+      }
+      for (int q = 1; q < np; q++) {
+        double wq = mixLin[off + k * np + q];
+        NativeVector eq = pv[first + q];
+        double[] cq = c[q];
+        for (int b = 0; b < n; b++) {
+          v[b] += wq * cq[b] * eq.get(row + b);
+        }
+      }
+      for (int b = 0; b < n; b++) {
+        e.put(row + b, v[b]);
+        colMax[b] = Math.max(colMax[b], v[b]);
+      }
+    }
+    boolean fallback = false;
+    for (int b = 0; b < n; b++) {
+      if (big[b] == Double.NEGATIVE_INFINITY) {
+        flag[b] = false;
+        m[b] = Double.NEGATIVE_INFINITY;
+        colMax[b] = 0.0;
+        continue;
+      }
+      flag[b] = colMax[b] < mixFloor;
+      fallback |= flag[b];
+      m[b] = Math.log(colMax[b]) + big[b];
+      colMax[b] = 1.0 / colMax[b];
+    }
+    for (int k = 0; k < units; k++) {
+      int row = k * cap;
+      for (int b = 0; b < n; b++) {
+        e.put(row + b, e.get(row + b) * colMax[b]);
+      }
+    }
+    if (fallback) {
+      for (int b = 0; b < n; b++) {
+        if (flag[b]) {
+          mixColumnInLogSpace(r, b);
+        }
+      }
+    }
+  }
+
+  /** Recomputes one column of a linear mixing region in log space from its partitions' E and m. */
+  private void mixColumnInLogSpace(int r, int b) {
+    int np = s.regionNumParts[r];
+    int units = s.units[r];
+    int first = s.regionFirstPart[r];
+    int off = s.mixOffset[r] - mixBase;
+    double[] terms = new double[np];
+    double[] logs = new double[units];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < units; k++) {
+      for (int q = 0; q < np; q++) {
+        terms[q] = mixLog[off + k * np + q] + Math.log(pv[first + q].get(k * cap + b)) + ps[first + q][b];
+      }
+      logs[k] = Numerics.logSumExp(terms, 0, np);
+      max = Math.max(max, logs[k]);
+    }
+    mv[r][b] = max;
+    for (int k = 0; k < units; k++) {
+      ev[r].put(k * cap + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
+    }
+  }
+
+  private void mixing(int r, Scratch sc) {
+    if (linearMixing(r)) {
+      mixingLinear(r, sc);
+      return;
+    }
     int np = s.regionNumParts[r];
     int units = s.units[r];
     int first = s.regionFirstPart[r];
@@ -629,7 +768,7 @@ final class FoldedEvaluator implements Evaluator {
         case CP_BLOCK -> parallel(f.members().length, (t, j) -> cpBlockBackward(f.members()[j], scratch[t], gradient));
         case PRODUCT_DENSE -> parallel(f.members().length,
             (t, j) -> productDenseBackward(f.members()[j], scratch[t], gradient));
-        case MIXING -> parallel(f.members().length, (t, j) -> mixingBackward(f.members()[j], gradient));
+        case MIXING -> parallel(f.members().length, (t, j) -> mixingBackward(f.members()[j], scratch[t], gradient));
       }
       backwardNanos[i] += System.nanoTime() - t0;
       backwardExamples[i] += n;
@@ -694,7 +833,64 @@ final class FoldedEvaluator implements Evaluator {
     }
   }
 
-  private void mixingBackward(int r, double[] gradient) {
+  /**
+   * Backward of a linear mixing region: the responsibility of partition q for unit k is
+   * {@code w_q · E_q · exp(m_q - m) / E}, in logs for the columns the forward pass computed in logs.
+   */
+  private void mixingLinearBackward(int r, Scratch sc, double[] gradient) {
+    finishRegionGradient(r);
+    int np = s.regionNumParts[r];
+    int units = s.units[r];
+    int first = s.regionFirstPart[r];
+    int off = s.mixOffset[r] - mixBase;
+    double[] g = gl[r];
+    NativeVector er = ev[r];
+    double[] mr = mv[r];
+    boolean[] flag = mixFlag[r];
+    double[][] c = sc.coef;
+    for (int q = 0; q < np; q++) {
+      double[] mq = ps[first + q];
+      double[] cq = c[q];
+      for (int b = 0; b < n; b++) {
+        cq[b] = flag[b] || mr[b] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(mq[b] - mr[b]);
+      }
+    }
+    double[] ga = new double[np];
+    for (int k = 0; k < units; k++) {
+      int row = k * cap;
+      for (int q = 0; q < np; q++) {
+        double w = mixLin[off + k * np + q];
+        double a = mixLog[off + k * np + q];
+        double[] gq = gp[first + q];
+        NativeVector eq = pv[first + q];
+        double[] cq = c[q];
+        double[] mq = ps[first + q];
+        double acc = 0;
+        for (int b = 0; b < n; b++) {
+          double erv = er.get(row + b);
+          double resp;
+          if (erv == 0) {
+            resp = 0.0;
+          } else if (flag[b]) {
+            resp = Math.exp(a + Math.log(eq.get(row + b)) + mq[b] - Math.log(erv) - mr[b]);
+          } else {
+            resp = w * eq.get(row + b) * cq[b] / erv;
+          }
+          double gv = g[row + b] * resp;
+          gq[row + b] = gv;
+          acc += gv;
+        }
+        ga[q] = acc;
+      }
+      Numerics.logSoftmaxBackward(mixLog, off + k * np, ga, gradient, off + mixBase + k * np, np);
+    }
+  }
+
+  private void mixingBackward(int r, Scratch sc, double[] gradient) {
+    if (linearMixing(r)) {
+      mixingLinearBackward(r, sc, gradient);
+      return;
+    }
     finishRegionGradient(r);
     int np = s.regionNumParts[r];
     int units = s.units[r];
@@ -939,8 +1135,13 @@ final class FoldedEvaluator implements Evaluator {
     final NativeVector prod;
     final NativeVector[] dk;
     final NativeVector[] dkOwned;
+    final double[][] coef;
+    final double[] row;
 
-    Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int cap, boolean training) {
+    Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
+        int cap, boolean training) {
+      coef = new double[maxParts][cap];
+      row = new double[rowLength];
       msum = new double[cap];
       colA = new double[cap];
       colB = new double[cap];

@@ -5,6 +5,12 @@ package io.circuitstream.engine.circuit;
 final class Numerics {
   private Numerics() {}
 
+  /**
+   * The smallest column maximum a linear-space layer accepts: 2^53 times the smallest normal double,
+   * so that terms lost to underflow are below its last bit; smaller columns are redone in log space.
+   */
+  static final double TINY = 0x1p-969;
+
   /** Returns log Σ exp(a[off .. off+len)), shifted by the maximum; -∞ if every entry is -∞. */
   static double logSumExp(double[] a, int off, int len) {
     double max = Double.NEGATIVE_INFINITY;
