@@ -278,14 +278,8 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     for (int fi = 0; fi < s.folds.size(); fi++) {
-      Fold f = s.folds.get(fi);
       long t0 = System.nanoTime();
-      switch (f.type()) {
-        case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
-        case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
-        case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
-        case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i], scratch[t]));
-      }
+      forwardFold(fi);
       forwardNanos[fi] += System.nanoTime() - t0;
       forwardExamples[fi] += n;
     }
@@ -298,6 +292,30 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     return new ClassScores(n, c, out);
+  }
+
+  /**
+   * Runs the forward pass of one fold on the evidence of the last {@link #logLikelihoods} call; the
+   * folds below it must hold that evidence's values (benchmarks time one fold this way).
+   */
+  void forwardFold(int fi) {
+    Fold f = s.folds.get(fi);
+    switch (f.type()) {
+      case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
+      case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
+      case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
+      case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i], scratch[t]));
+    }
+  }
+
+  /** Returns the index of the first fold of the given type at the given height, or -1. */
+  int foldIndex(FoldType type, int height) {
+    for (int fi = 0; fi < s.folds.size(); fi++) {
+      if (s.folds.get(fi).type() == type && s.folds.get(fi).height() == height) {
+        return fi;
+      }
+    }
+    return -1;
   }
 
   private void input(int var, Scratch sc) {
