@@ -75,13 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     Precision prec;
-    switch (precision) {
-      case "float32" -> prec = Precision.FLOAT32;
-      case "float64" -> prec = Precision.FLOAT64;
-      default -> {
-        System.err.println("bench: --precision must be float32 or float64, got '" + precision + "'");
-        return 2;
-      }
+    try {
+      prec = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: --" + e.getMessage());
+      return 2;
     }
     ImageSet test = Datasets.mnistTest();
     int n = Math.min(batch, test.size());

@@ -1,6 +1,7 @@
 package io.circuitstream.app;
 
 import io.circuitstream.engine.circuit.CircuitSpec;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.eval.Plots;
 import io.circuitstream.model.Model;
 import io.circuitstream.model.ModelFileException;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
 public final class ReproduceCommand implements Callable<Integer> {
   static final double[] LAMBDAS = {0, 0.25, 0.5, 0.75, 1};
   static final long CIRCUIT_SEED = 42;
+  /** Values of configuration keys added later, for model files written before they existed. */
+  private static final Map<String, String> BEFORE_THE_KEY = Map.of("precision", "float64");
   // The notebook's test results (cirkit on a GPU): accuracy, L, L_gen, L_dis per λ.
   static final double[][] NOTEBOOK = {
       {0.8962, 0.856072, 671.160388, 0.317449},
@@ -50,12 +53,23 @@ public final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "threads per fold (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--precision", defaultValue = "float64",
+      description = "float32 (faster) or float64 storage and products while training (default: ${DEFAULT-VALUE})")
+  String precision = "float64";
+
   @Option(names = "--resume", description = "reuse a finished model in --models trained with exactly this "
       + "configuration (not interrupted) instead of training it again; evaluation is always rerun")
   boolean resume;
 
   @Override
   public Integer call() throws IOException {
+    Precision prec;
+    try {
+      prec = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      System.err.println("reproduce: --" + e.getMessage());
+      return 2;
+    }
     Path dir = out != null ? out : Path.of(quick ? "docs/results/quick" : "docs/results");
     CircuitSpec spec = quick ? CircuitSpec.builder().regionGraph("quad-tree-2").units(16).build() : CircuitSpec.MNIST;
     int trainLimit = quick ? 20000 : 0;
@@ -69,7 +83,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     TrainerConfig last = null;
     List<Boolean> reused = new ArrayList<>();
     for (double lambda : LAMBDAS) {
-      TrainerConfig.Builder b = TrainerConfig.builder().lambda(lambda).threads(threads);
+      TrainerConfig.Builder b = TrainerConfig.builder().lambda(lambda).threads(threads)
+          .precision(prec);
       TrainerConfig config = quick ? b.batchSize(100).evalEvery(50).maxSteps(200).build() : b.build();
       last = config;
       String label = String.format(Locale.ROOT, "λ=%.2f", lambda);
@@ -117,8 +132,9 @@ public final class ReproduceCommand implements Callable<Integer> {
       why = "its circuit seed differs";
     } else {
       for (Map.Entry<String, String> e : config.asText().entrySet()) {
-        if (!e.getValue().equals(cfg.get(e.getKey()))) {
-          why = "its " + e.getKey() + " was " + cfg.get(e.getKey()) + ", this run uses " + e.getValue();
+        String was = cfg.getOrDefault(e.getKey(), BEFORE_THE_KEY.get(e.getKey()));
+        if (!e.getValue().equals(was)) {
+          why = "its " + e.getKey() + " was " + was + ", this run uses " + e.getValue();
           break;
         }
       }
@@ -165,7 +181,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             config.maxSteps() > 0 ? " and " + config.maxSteps() + " steps" : ""))
         .append("MNIST train split 80/20 with seed 13").append(trainLimit > 0 ? ", first " + trainLimit + " training images" : "")
         .append("; test on ").append(testLimit > 0 ? "the first " + testLimit : "all 10000").append(" MNIST test images; ")
-        .append("OOD sets of ").append(oodLimit).append(" images; float64.\n\n");
+        .append("OOD sets of ").append(oodLimit).append(" images; ").append(config.precision().label()).append(".\n\n");
     md.append("## Test results beside the notebook's\n\n");
     md.append("| λ | accuracy | L | L_gen | L_dis | steps (kept) | training time | notebook accuracy | notebook L | notebook L_gen | notebook L_dis |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -1,6 +1,7 @@
 package io.circuitstream.app;
 
 import io.circuitstream.engine.circuit.CircuitSpec;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.model.Model;
 import io.circuitstream.model.ModelFiles;
 import io.circuitstream.train.TrainerConfig;
@@ -60,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "threads per fold (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--precision", defaultValue = "float64",
+      description = "float32 (faster, ~7 digits) or float64 storage and products while training (default: ${DEFAULT-VALUE})")
+  String precision = "float64";
+
   @Override
   public Integer call() {
     CircuitSpec spec;
@@ -68,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
       spec = circuit.spec();
       config = TrainerConfig.builder().lambda(lambda).learningRate(learningRate).batchSize(batch).evalEvery(evalEvery)
           .patience(patience).maxEpochs(epochs).maxSteps(maxSteps).inputDropout(inputDropout).seed(seed)
-          .threads(threads).build();
+          .threads(threads).precision(Precision.parse(precision)).build();
       if (!(falseAlarmRate >= 0 && falseAlarmRate < 1)) {
         throw new IllegalArgumentException("--false-alarm-rate must be in [0, 1), got " + falseAlarmRate);
       }

@@ -68,7 +68,7 @@ final class TrainingRun {
 
     OodCalibration ood;
     Scoring.Result val;
-    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), false)) {
+    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), false, config.precision())) {
       val = Scoring.score(ev, validation, HybridLoss.of(config.lambda(), spec.numVariables()), 0, 0, d -> { });
     }
     double threshold = Metrics.quantileThreshold(val.nllPerPixel(), falseAlarmRate);

@@ -80,7 +80,7 @@ public final class Trainer {
     int step = 0;
     Running running = new Running();
     boolean done = false;
-    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), true)) {
+    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), true, config.precision())) {
       for (int epoch = 0; epoch < config.maxEpochs() && !done; epoch++) {
         shuffle(order, rnd);
         for (int from = 0; from < order.length && !done; from += config.batchSize()) {

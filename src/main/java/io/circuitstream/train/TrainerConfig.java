@@ -1,7 +1,9 @@
 package io.circuitstream.train;
 
+import io.circuitstream.engine.circuit.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Settings of a training run; defaults follow the reference notebook.
@@ -16,6 +18,7 @@ import java.util.Map;
  * @param inputDropout probability that a pixel is marginalised during training (0 = off)
  * @param seed seed of the shuffling and the dropout masks
  * @param threads threads per fold
+ * @param precision storage and products of the training evaluator (parameters stay float64)
  */
 public record TrainerConfig(
     double lambda,
@@ -27,7 +30,8 @@ public record TrainerConfig(
     int maxSteps,
     double inputDropout,
     long seed,
-    int threads) {
+    int threads,
+    Precision precision) {
 
   /** Validates the settings; messages name the field. */
   public TrainerConfig {
@@ -43,6 +47,7 @@ public record TrainerConfig(
     if (maxSteps < 0) {
       throw new IllegalArgumentException("maxSteps must be >= 0 (0 = no limit), got " + maxSteps);
     }
+    Objects.requireNonNull(precision, "precision");
     if (!(inputDropout >= 0 && inputDropout < 1)) {
       throw new IllegalArgumentException("inputDropout must be in [0, 1), got " + inputDropout);
     }
@@ -65,6 +70,7 @@ public record TrainerConfig(
     m.put("maxSteps", Integer.toString(maxSteps));
     m.put("inputDropout", Double.toString(inputDropout));
     m.put("seed", Long.toString(seed));
+    m.put("precision", precision.label());
     return m;
   }
 
@@ -80,6 +86,7 @@ public record TrainerConfig(
     private double inputDropout;
     private long seed = 42;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private Precision precision = Precision.FLOAT64;
 
     private Builder() {}
 
@@ -137,6 +144,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Sets the precision of the training evaluator (default float64). */
+    public Builder precision(Precision v) {
+      precision = v;
+      return this;
+    }
+
     /** Sets the threads per fold. */
     public Builder threads(int v) {
       threads = v;
@@ -146,7 +159,7 @@ public record TrainerConfig(
     /** Returns the validated settings. */
     public TrainerConfig build() {
       return new TrainerConfig(lambda, learningRate, batchSize, evalEvery, patience, maxEpochs, maxSteps,
-          inputDropout, seed, threads);
+          inputDropout, seed, threads, precision);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.circuitstream.engine.circuit.Circuit;
 import io.circuitstream.engine.circuit.CircuitSpec;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.model.Model;
 import io.circuitstream.model.ModelFiles;
 import io.circuitstream.model.OodCalibration;
@@ -24,7 +25,10 @@ class ReproduceResumeTest {
   Path dir;
 
   private Path write(CircuitSpec spec, TrainerConfig config, boolean interrupted) {
-    Map<String, String> cfg = new LinkedHashMap<>(config.asText());
+    return write(spec, new LinkedHashMap<>(config.asText()), config, interrupted);
+  }
+
+  private Path write(CircuitSpec spec, Map<String, String> cfg, TrainerConfig config, boolean interrupted) {
     cfg.put("circuitSeed", Long.toString(ReproduceCommand.CIRCUIT_SEED));
     cfg.put("interrupted", Boolean.toString(interrupted));
     Model model = new Model(spec, Circuit.create(spec, 1).parameters(), new double[] {
@@ -43,6 +47,16 @@ class ReproduceResumeTest {
     Model reused = ReproduceCommand.reusable(write(SPEC, CONFIG, false), SPEC, CONFIG);
     assertThat(reused).isNotNull();
     assertThat(reused.provenance().lambda()).isEqualTo(0.25);
+  }
+
+  @Test
+  void aModelWrittenBeforePrecisionWasRecordedCountsAsFloat64() {
+    Map<String, String> old = new LinkedHashMap<>(CONFIG.asText());
+    old.remove("precision");
+    Path file = write(SPEC, old, CONFIG, false);
+    assertThat(ReproduceCommand.reusable(file, SPEC, CONFIG)).isNotNull();
+    assertThat(ReproduceCommand.reusable(file, SPEC,
+        TrainerConfig.builder().lambda(0.25).precision(Precision.FLOAT32).build())).isNull();
   }
 
   @Test

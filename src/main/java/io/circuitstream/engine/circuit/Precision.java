@@ -12,5 +12,23 @@ public enum Precision {
   /** Values and products in float32. */
   FLOAT32,
   /** Values and products in float64: the exactness tests' reference. */
-  FLOAT64
+  FLOAT64;
+
+  /** Returns the name used on command lines and in files: {@code float32} or {@code float64}. */
+  public String label() {
+    return this == FLOAT32 ? "float32" : "float64";
+  }
+
+  /**
+   * Parses {@code float32} or {@code float64}.
+   *
+   * @throws IllegalArgumentException naming the accepted values
+   */
+  public static Precision parse(String text) {
+    return switch (text) {
+      case "float32" -> FLOAT32;
+      case "float64" -> FLOAT64;
+      default -> throw new IllegalArgumentException("precision must be float32 or float64, got '" + text + "'");
+    };
+  }
 }
