@@ -39,8 +39,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin CircuitOptions circuitOptions = new CircuitOptions();
 
-  @Option(names = "--batch", defaultValue = "256", description = "images per batch (default: ${DEFAULT-VALUE})")
+  @Option(names = "--batch", defaultValue = "256",
+      description = "images per batch; 0 = as many as half the device's free memory holds (--engine nd4j) (default: ${DEFAULT-VALUE})")
   int batch = 256;
+
+  @Option(names = "--engine", defaultValue = "folded",
+      description = "folded (the CPU engine: BLAS per member, gradients) or nd4j (whole-fold ND4J operations on "
+          + "ND4J's backend, a GPU with -Pcuda; forward only) (default: ${DEFAULT-VALUE})")
+  String engine = "folded";
 
   @Option(names = "--threads", description = "threads per fold (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -63,8 +69,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (batch <= 0 || threads <= 0 || iterations <= 0 || warmup < 0) {
-      System.err.println("bench: --batch, --threads and --iterations must be positive, --warmup >= 0");
+    boolean nd4j = engine.equals("nd4j");
+    if (!nd4j && !engine.equals("folded")) {
+      System.err.println("bench: --engine must be folded or nd4j, got '" + engine + "'");
+      return 2;
+    }
+    if (batch < 0 || batch == 0 && !nd4j || threads <= 0 || iterations <= 0 || warmup < 0) {
+      System.err.println("bench: --batch (0 only with --engine nd4j), --threads and --iterations must be positive, "
+          + "--warmup >= 0");
       return 2;
     }
     CircuitSpec spec;
@@ -82,7 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     ImageSet test = Datasets.mnistTest();
-    int n = Math.min(batch, test.size());
+    Circuit circuit = Circuit.create(spec, 1);
+    long free = nd4j ? DeviceMemory.freeBytes() : 0;
+    int n = Math.min(batch > 0 ? batch : circuit.suggestedNd4jBatch(prec, free), test.size());
     int v = test.pixelsPerImage();
     int[] values = new int[n * v];
     int[] labels = new int[n];
@@ -100,21 +114,24 @@ public final class BenchCommand implements Callable<Integer> {
     Evidence complete = Evidence.of(v, values);
     Evidence half = complete.withMissing(missing);
 
-    progress("building " + spec.regionGraph() + " " + spec.layerKind() + " circuit, " + spec.sumUnits() + " units");
-    Circuit circuit = Circuit.create(spec, 1);
+    progress(spec.regionGraph() + " " + spec.layerKind() + " circuit, " + spec.sumUnits() + " units, " + engine
+        + " engine, batch " + n);
     double forward;
     double marginal;
-    double train;
+    double train = Double.NaN;
     List<FoldTiming> forwardProfile;
-    List<FoldTiming> trainProfile;
-    try (Evaluator ev = circuit.evaluator(n, threads, false, prec)) {
+    List<FoldTiming> trainProfile = List.of();
+    try (Evaluator ev = nd4j ? circuit.nd4jEvaluator(n, prec) : circuit.evaluator(n, threads, false, prec)) {
       progress("forward");
       forward = imagesPerSecond(n, () -> ev.logLikelihoods(complete), ev);
       forwardProfile = ev.timings();
       progress("marginal, 50% missing");
       marginal = imagesPerSecond(n, () -> ev.logLikelihoods(half), ev);
     }
-    try (Evaluator ev = circuit.evaluator(n, threads, true, prec)) {
+    try (Evaluator ev = nd4j ? null : circuit.evaluator(n, threads, true, prec)) {
+      if (ev == null) {
+        return report(spec, n, prec, circuit, forward, marginal, train, forwardProfile, trainProfile, free);
+      }
       HybridLoss loss = HybridLoss.of(0.5, v);
       Adam adam = new Adam(circuit.numParameters(), 0.02);
       double[] grad = new double[circuit.numParameters()];
@@ -129,6 +146,11 @@ public final class BenchCommand implements Callable<Integer> {
       }, ev);
       trainProfile = ev.timings();
     }
+    return report(spec, n, prec, circuit, forward, marginal, train, forwardProfile, trainProfile, free);
+  }
+
+  private int report(CircuitSpec spec, int n, Precision prec, Circuit circuit, double forward, double marginal,
+      double train, List<FoldTiming> forwardProfile, List<FoldTiming> trainProfile, long free) {
     double flopsPerImage = forwardProfile.stream().mapToDouble(FoldTiming::forwardFlops).sum()
         / (iterations * (double) n);
     double peak = NativeBlasPeak.gflopsPerSecond(threads, prec);
@@ -139,10 +161,17 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("batch", n);
     r.put("threads", threads);
     r.put("precision", precision);
+    r.put("engine", engine);
+    if (engine.equals("nd4j")) {
+      r.put("nd4jBackend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+      r.put("deviceFreeMiB", free >> 20);
+    }
     r.put("iterations", iterations);
     r.put("forwardImagesPerSecond", round(forward));
     r.put("marginalImagesPerSecond", round(marginal));
-    r.put("trainImagesPerSecond", round(train));
+    if (!Double.isNaN(train)) {
+      r.put("trainImagesPerSecond", round(train));
+    }
     r.put("parameters", circuit.numParameters());
     r.put("layersUnfolded", circuit.layersUnfolded());
     r.put("layersFolded", circuit.layersFolded());
@@ -158,7 +187,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (profile) {
       printProfile("forward pass", forwardProfile, peak);
-      printProfile("training step (forward + backward; Adam and the loss are outside the folds)", trainProfile, peak);
+      if (!trainProfile.isEmpty()) {
+        printProfile("training step (forward + backward; Adam and the loss are outside the folds)", trainProfile, peak);
+      }
     }
     return 0;
   }

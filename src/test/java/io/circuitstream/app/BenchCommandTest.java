@@ -53,4 +53,24 @@ class BenchCommandTest {
     assertThat(out).contains("forward pass, per batch of 8", "training step", "input categorical x784",
         "cp block x", "parameters (softmax of logits)", "GFLOP/s", "blasPeakGflopsPerSecond");
   }
+
+  @Test
+  void benchOnTheNd4jEngineMeasuresForwardAndMarginalOnly() {
+    Object[] r = TrainEvaluateCommandTest.run("bench", "--json", "--engine", "nd4j", "--precision", "float32",
+        "--units", "4", "--batch", "8", "--warmup", "0", "--iterations", "1", "--region-graph", "quad-tree-2");
+    assertThat(r[0]).isEqualTo(0);
+    String out = (String) r[1];
+    assertThat(out).contains("\"engine\":\"nd4j\"", "\"nd4jBackend\":\"CpuBackend\"", "\"forwardImagesPerSecond\":",
+        "\"marginalImagesPerSecond\":", "\"batch\":8").doesNotContain("trainImagesPerSecond");
+  }
+
+  @Test
+  void benchRejectsAnUnknownEngineAndAnAutomaticBatchOnTheFoldedOne() {
+    Object[] unknown = TrainEvaluateCommandTest.run("bench", "--engine", "tpu");
+    assertThat(unknown[0]).isEqualTo(2);
+    assertThat((String) unknown[2]).contains("--engine must be folded or nd4j");
+    Object[] auto = TrainEvaluateCommandTest.run("bench", "--batch", "0");
+    assertThat(auto[0]).isEqualTo(2);
+    assertThat((String) auto[2]).contains("0 only with --engine nd4j");
+  }
 }

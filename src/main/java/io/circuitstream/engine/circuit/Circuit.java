@@ -151,6 +151,26 @@ public final class Circuit {
   }
 
   /**
+   * Returns an inference evaluator built from whole-fold ND4J operations, which runs on ND4J's
+   * backend: the CPU, or a GPU when the jar is built with {@code -Pcuda}. CP circuits only; its
+   * {@link Evaluator#backward} throws.
+   *
+   * @param capacity largest batch; see {@link #suggestedNd4jBatch}
+   * @param precision float32 (what GPUs are fast at) or float64
+   */
+  public Evaluator nd4jEvaluator(int capacity, Precision precision) {
+    return new Nd4jEvaluator(this, capacity, precision);
+  }
+
+  /**
+   * Returns the largest batch whose {@link #nd4jEvaluator} working memory fits in half of
+   * {@code bytes} (the other half is left for one fold's temporaries and the backend).
+   */
+  public int suggestedNd4jBatch(Precision precision, long bytes) {
+    return Nd4jEvaluator.batchFor(this, precision, bytes);
+  }
+
+  /**
    * Evaluates layer by layer without folding, one example at a time; slow, a reference for tests.
    */
   public ClassScores evaluateUnfolded(Evidence evidence) {
