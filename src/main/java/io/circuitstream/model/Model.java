@@ -84,6 +84,16 @@ public record Model(
     return Circuit.withParameters(spec, parameters);
   }
 
+  /**
+   * Returns a read-only circuit that shares this model's parameter array instead of copying it:
+   * what serving needs, with the parameters held once.
+   *
+   * @throws IllegalArgumentException if the parameter count does not match the spec's layout
+   */
+  public Circuit readOnlyCircuit() {
+    return Circuit.readOnlyView(spec, parameters);
+  }
+
   /** Returns whether the other object is a model with equal fields and equal array contents. */
   @Override
   public boolean equals(@Nullable Object o) {

@@ -26,7 +26,7 @@ final class ServingModel implements AutoCloseable {
   ServingModel(String version, Model model, int capacity, int threads) {
     this.version = version;
     this.model = model;
-    Circuit circuit = model.toCircuit();
+    Circuit circuit = model.readOnlyCircuit();
     this.evaluator = circuit.evaluator(capacity, threads, false);
     this.logPrior = model.logPrior();
   }

@@ -35,6 +35,21 @@ class ModelTest {
   }
 
   @Test
+  void theServingCircuitSharesTheParametersAndRefusesChanges() {
+    Model model = TinyModels.model(3);
+    io.circuitstream.engine.circuit.Circuit view = model.readOnlyCircuit();
+
+    assertThat(view.parameters()).containsExactly(model.parameters());
+    assertThatThrownBy(() -> view.setParameters(model.parameters()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+    assertThatThrownBy(() -> view.updateParameters(p -> p[0] = 1))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("use copy()");
+    io.circuitstream.engine.circuit.Circuit copy = view.copy();
+    copy.updateParameters(p -> p[0] += 1);
+    assertThat(model.parameters()[0]).isEqualTo(view.parameters()[0]).isNotEqualTo(copy.parameters()[0]);
+  }
+
+  @Test
   void modelRejectsAPriorWithoutOneEntryPerClass() {
     Model m = TinyModels.model(1);
 

@@ -20,11 +20,17 @@ import java.util.Random;
 public final class Circuit {
   private final Structure structure;
   private final double[] params;
+  private final boolean readOnly;
   private volatile long version;
 
   private Circuit(Structure structure, double[] params) {
+    this(structure, params, false);
+  }
+
+  private Circuit(Structure structure, double[] params, boolean readOnly) {
     this.structure = structure;
     this.params = params;
+    this.readOnly = readOnly;
   }
 
   /**
@@ -56,6 +62,22 @@ public final class Circuit {
           "spec needs " + s.numParams + " parameters, got " + parameters.length);
     }
     return new Circuit(s, parameters.clone());
+  }
+
+  /**
+   * Creates a read-only circuit over the given parameter array, without copying it: for serving a
+   * model whose parameters never change, so that they are held in memory once. The caller must not
+   * change the array; {@link #setParameters} and {@link #updateParameters} throw.
+   *
+   * @throws IllegalArgumentException if the length does not match the spec's layout
+   */
+  public static Circuit readOnlyView(CircuitSpec spec, double[] parameters) {
+    Structure s = new Structure(spec);
+    if (parameters.length != s.numParams) {
+      throw new IllegalArgumentException(
+          "spec needs " + s.numParams + " parameters, got " + parameters.length);
+    }
+    return new Circuit(s, parameters, true);
   }
 
   private static double[] gaussian(int count, long seed) {
@@ -99,6 +121,7 @@ public final class Circuit {
 
   /** Replaces the parameters with a copy of the given ones. */
   public void setParameters(double[] parameters) {
+    checkWritable();
     if (parameters.length != params.length) {
       throw new IllegalArgumentException("expected " + params.length + " parameters, got " + parameters.length);
     }
@@ -108,11 +131,18 @@ public final class Circuit {
 
   /** Changes the parameters in place, as an optimiser step does, and marks them changed. */
   public void updateParameters(ParameterUpdate update) {
+    checkWritable();
     Objects.requireNonNull(update, "update").apply(params);
     version++;
   }
 
-  /** Returns an independent copy of this circuit. */
+  private void checkWritable() {
+    if (readOnly) {
+      throw new IllegalStateException("this circuit is a read-only view of a model's parameters; use copy()");
+    }
+  }
+
+  /** Returns an independent, writable copy of this circuit. */
   public Circuit copy() {
     return new Circuit(structure, params.clone());
   }
