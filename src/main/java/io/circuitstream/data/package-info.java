@@ -10,6 +10,10 @@
  * and caches it; {@link io.circuitstream.data.Datasets} loads a cached split in one call. Problems
  * with the data are reported as the unchecked {@link io.circuitstream.data.DataException}, whose
  * message names the file and what is wrong with it.
+ *
+ * <p>{@link io.circuitstream.data.DebianPackages} (a Debian package's files in a locked cache,
+ * without installing it) and {@link io.circuitstream.data.ExternalCommand} (running such tools) are
+ * shared with the tests, which fetch the Prometheus binaries the same way.
  */
 @NullMarked
 package io.circuitstream.data;

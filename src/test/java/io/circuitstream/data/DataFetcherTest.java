@@ -99,25 +99,6 @@ class DataFetcherTest {
   }
 
   @Test
-  void missingToolIsNamedWithTheAdvice(@TempDir Path dir) {
-    assertThatThrownBy(() -> DataFetcher.run(dir, "Install it with care.", "no-such-tool-42"))
-        .isInstanceOf(DataException.class)
-        .hasMessageStartingWith("no-such-tool-42 is needed but cannot be run (")
-        .hasMessageEndingWith("). Install it with care.");
-  }
-
-  @Test
-  void failingToolReportsItsExitCodeAndOutput(@TempDir Path dir) throws IOException {
-    DataFetcher.ToolRun run = DataFetcher.run(dir, "", "sh", "-c", "echo oops; exit 3");
-
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.failure()).isEqualTo("sh -c echo oops; exit 3 failed with exit code 3: oops\n");
-    try (Stream<Path> left = Files.list(dir)) {
-      assertThat(left).isEmpty();
-    }
-  }
-
-  @Test
   void unwritableDataDirectoryIsReported(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("not-a-folder"), "");
 
