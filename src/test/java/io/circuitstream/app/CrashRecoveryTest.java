@@ -8,6 +8,7 @@ import io.circuitstream.stream.codec.Format;
 import io.circuitstream.stream.codec.OutputCodecs;
 import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.kafka.Topics;
+import io.circuitstream.testing.ChildJvm;
 import io.circuitstream.testing.KafkaTestBroker;
 import io.circuitstream.testing.TestModels;
 import java.io.BufferedReader;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +89,9 @@ class CrashRecoveryTest {
   }
 
   private static Process startService(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp-cache"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", Main.class.getName()));
-    cmd.addAll(args);
+    List<String> cmd = ChildJvm.command(List.of("-Xmx1g",
+        "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp-cache")),
+        Main.class.getName(), args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     CountDownLatch running = new CountDownLatch(1);
     StringBuilder log = new StringBuilder();
