@@ -2,17 +2,19 @@
 # Creates the circuitstream topics on a Kafka cluster. Idempotent: topics that already exist are
 # left exactly as they are, so it is safe to run on every deployment.
 #
-# Usage: kafka/create-topics.sh --bootstrap-server HOST:PORT [--topics FILE] [--java]
+# Usage: kafka/create-topics.sh --bootstrap-server HOST:PORT [--topics FILE] [--command-config FILE] [--java]
 #
 #   --bootstrap-server HOST:PORT   the cluster (required)
 #   --topics FILE                  topics file (default: kafka/topics.properties next to this script)
+#   --command-config FILE          client properties for a secured cluster (TLS, SASL), passed to kafka-topics.sh
 #   --java                         use the project's jar even if Kafka's tools are installed
 #
 # With Kafka's own kafka-topics.sh (or Confluent's kafka-topics) on PATH, it runs that once per
-# topic with --create --if-not-exists. Otherwise it runs the project's jar (build it first with
-# `mvn -q package -DskipTests`): `circuitstream broker --bootstrap-servers HOST:PORT --topics FILE`,
-# which creates the missing topics through Kafka's Admin API. Client options such as TLS are not
-# handled here; use kafka-topics.sh --command-config directly for a secured cluster.
+# topic with --create --if-not-exists (and --command-config when given). Otherwise it runs the
+# project's jar (build it first with `mvn -q package -DskipTests`):
+# `circuitstream broker --bootstrap-servers HOST:PORT --topics FILE`, which creates the missing
+# topics through Kafka's Admin API; that way has no client options, so --command-config needs
+# kafka-topics.sh. Tested with Kafka 4.4's kafka-topics (CreateTopicsScriptTest).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +22,7 @@ root="$(dirname "$here")"
 ids=(images predictions ood-alerts images-dlq labelled-images models)
 
 usage() {
-  sed -n '5,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '5,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -30,6 +32,7 @@ die() {
 
 bootstrap=""
 topics="$here/topics.properties"
+command_config=""
 force_java=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,6 +48,12 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --topics=*) topics="${1#*=}"; shift ;;
+    --command-config)
+      [ $# -ge 2 ] || die "--command-config needs a file"
+      command_config="$2"
+      shift 2
+      ;;
+    --command-config=*) command_config="${1#*=}"; shift ;;
     --java) force_java=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -52,6 +61,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$bootstrap" ] || { usage >&2; die "--bootstrap-server HOST:PORT is required"; }
 [ -r "$topics" ] || die "cannot read the topics file $topics"
+[ -z "$command_config" ] || [ -r "$command_config" ] || die "cannot read the client config $command_config"
 
 # Prints the value of KEY in the topics file (last one wins), or nothing.
 prop() {
@@ -84,6 +94,7 @@ with_kafka_tools() {
     [ -n "$name" ] && [ -n "$partitions" ] ||
       die "$topics lacks topic.$id.name or topic.$id.partitions; $tool needs every topic spelt out as in kafka/topics.properties (or use --java, which applies the built-in defaults)"
     local args=(--bootstrap-server "$bootstrap" --create --if-not-exists --topic "$name" --partitions "$partitions")
+    [ -z "$command_config" ] || args+=(--command-config "$command_config")
     if [ -n "$replication" ] && [ "$replication" != default ]; then
       args+=(--replication-factor "$replication")
     fi
@@ -102,6 +113,8 @@ with_kafka_tools() {
 }
 
 with_java() {
+  [ -z "$command_config" ] ||
+    die "--command-config needs Kafka's kafka-topics.sh on PATH; the project's jar takes no client options"
   local jar="$root/target/circuitstream.jar"
   [ -r "$jar" ] && [ -d "$root/target/lib" ] ||
     die "no Kafka tools on PATH and no $jar; build it with: (cd $root && mvn -q package -DskipTests)"

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChildJvm {
 
+  /** JVM options for a short-lived tool: a small heap, a quick start (C1 only, serial GC). */
+  public static final List<String> TOOL_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private ChildJvm() {}
 
   /**
@@ -49,7 +52,7 @@ public final class ChildJvm {
   public static ExternalCommand.Result run(Path work, @Nullable Path stdin, Duration timeout, String mainClass,
       String... args) {
     try {
-      return ExternalCommand.run(work, stdin, timeout, "", command(List.of("-Xmx512m"), mainClass, List.of(args))
+      return ExternalCommand.run(work, stdin, timeout, "", command(TOOL_OPTIONS, mainClass, List.of(args))
           .toArray(String[]::new));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
