@@ -9,13 +9,9 @@ import java.util.Map;
  * A running service on the shared test broker, for tests outside this package (the Kotlin client).
  *
  * <p>It is {@link StreamingServiceTest.Harness}: topics and a consumer group of its own, the admin
- * server on 127.0.0.1 on a free port with the token {@value #TOKEN}, one model registered as
- * {@code v0001}.
+ * server on 127.0.0.1 on a free port with a fixed token, one model registered as {@code v0001}.
  */
 public final class TestService implements AutoCloseable {
-
-  /** The admin token of every test service. */
-  public static final String TOKEN = "test-token";
 
   private final StreamingServiceTest.Harness harness;
 
@@ -53,6 +49,11 @@ public final class TestService implements AutoCloseable {
   /** Returns the admin server's base URL, such as {@code http://127.0.0.1:40123}, without a trailing slash. */
   public String adminUrl() {
     return harness.adminUrl("");
+  }
+
+  /** Returns the admin token of the POST routes. */
+  public String adminToken() {
+    return harness.service.token.token();
   }
 
   /** Returns the admin server's port. */

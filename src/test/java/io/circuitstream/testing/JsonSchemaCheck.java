@@ -127,7 +127,7 @@ public final class JsonSchemaCheck {
           out.add(where + ": the required property \"" + name.asText() + "\" is missing");
         }
       }
-      schema.path("properties").fields().forEachRemaining(property -> {
+      schema.path("properties").properties().forEach(property -> {
         if (value.has(property.getKey())) {
           check(property.getValue(), value.get(property.getKey()), at + "/" + property.getKey(), out);
         }
@@ -190,7 +190,7 @@ public final class JsonSchemaCheck {
     if (schema.has("items")) {
       requireSupported(schema.get("items"), where + "/items");
     }
-    schema.path("properties").fields().forEachRemaining(p -> requireSupported(p.getValue(), where + "/" + p.getKey()));
+    schema.path("properties").properties().forEach(p -> requireSupported(p.getValue(), where + "/" + p.getKey()));
     for (String list : List.of("anyOf", "allOf")) {
       for (JsonNode part : schema.path(list)) {
         requireSupported(part, where + "/" + list);

@@ -34,7 +34,7 @@ class CircuitstreamClientTest {
                 predictions = service.topics().predictions().name(),
                 alerts = service.topics().oodAlerts().name(),
             )
-            CircuitstreamClient(service.bootstrapServers(), topics, service.adminUrl(), TestService.TOKEN).use { client ->
+            CircuitstreamClient(service.bootstrapServers(), topics, service.adminUrl(), service.adminToken()).use { client ->
                 val formats = Format.entries
                 val images = (0 until 12).map { digit(it, "kotlin-$it") }
                 images.forEachIndexed { i, image -> client.publish(image, formats[i % formats.size]) }
