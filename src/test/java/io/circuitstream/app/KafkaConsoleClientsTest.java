@@ -12,6 +12,7 @@ import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.OodAlert;
 import io.circuitstream.stream.message.Prediction;
 import io.circuitstream.testing.ChildJvm;
+import io.circuitstream.testing.DebianTools;
 import io.circuitstream.testing.KafkaTestBroker;
 import io.circuitstream.testing.TestModels;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service with clients that are not ours: Kafka's own console producer and console consumer
- * (the {@code kafka-tools} jar, each in its own JVM as {@code kafka-console-producer.sh} and
- * {@code kafka-console-consumer.sh} run them) on the real embedded broker.
+ * The service with clients that are not ours, on the real embedded broker: Kafka's own console
+ * producer and console consumer (the {@code kafka-tools} jar, each in its own JVM as
+ * {@code kafka-console-producer.sh} and {@code kafka-console-consumer.sh} run them), and
+ * {@code kcat}, the command-line client of librdkafka, Kafka's C client (Debian's package).
  */
 class KafkaConsoleClientsTest {
 
@@ -100,6 +102,37 @@ class KafkaConsoleClientsTest {
     }
   }
 
+  @Test
+  void imagesFromKcatAreClassifiedAndKcatReadsThePredictions(@TempDir Path dir) throws Exception {
+    try (TestService service = TestService.start(dir, TestModels.untrained(32, 5.0), Map.of())) {
+      List<ImageMessage> images = StreamingServiceTest.images(Datasets.mnistTest(), 20, 10, "kcat-", 0.3, 8);
+      List<String> lines = new ArrayList<>();
+      for (ImageMessage image : images) {
+        lines.add(image.id() + "\t" + new String(ImageCodecs.encodeJson(image), StandardCharsets.UTF_8));
+      }
+      Path input = Files.write(dir.resolve("images.txt"), lines, StandardCharsets.UTF_8);
+
+      ExternalCommand.Result produced = DebianTools.kcat(dir, input, TOOL_TIMEOUT, "-P",
+          "-b", service.bootstrapServers(), "-t", service.topics().images().name(),
+          "-K", "\t", "-H", "content-type=application/json");
+      assertThat(produced.exitCode()).as(produced.output()).isZero();
+      ExternalCommand.Result consumed = DebianTools.kcat(dir, null, TOOL_TIMEOUT, "-C",
+          "-b", service.bootstrapServers(), "-t", service.topics().predictions().name(),
+          "-o", "beginning", "-c", Integer.toString(images.size()), "-f", "%k\\t%h\\t%s\\n");
+      assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+
+      Map<String, Line> predictions = lines(consumed.output(), 1, 0, '=', images.size());
+      Map<String, ImageMessage> sent = images.stream().collect(Collectors.toMap(ImageMessage::id, Function.identity()));
+      assertThat(predictions.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
+      for (Line line : predictions.values()) {
+        Prediction p = OutputCodecs.parsePrediction(line.value().getBytes(StandardCharsets.UTF_8));
+        assertThat(p.id()).isEqualTo(line.key());
+        assertThat(p.missingPixels()).isEqualTo(sent.get(p.id()).missingCount());
+        assertThat(line.headers()).containsEntry("model-version", "v0001").containsEntry("content-type", "application/json");
+      }
+    }
+  }
+
   /** Reads {@code count} records from the start of a topic with the console consumer, by key. */
   private static Map<String, Line> consume(Path dir, String bootstrap, String topic, int count) {
     ExternalCommand.Result consumed = ChildJvm.run(dir, null, TOOL_TIMEOUT, CONSUMER,
@@ -109,27 +142,39 @@ class KafkaConsoleClientsTest {
         "--formatter-property", "print.headers=true", "--formatter-property", "print.key=true");
     assertThat(consumed.exitCode()).as(consumed.output()).isZero();
     assertThat(consumed.output()).as(consumed.output()).contains("Processed a total of " + count + " messages");
+    return lines(consumed.output(), 0, 1, ':', count);
+  }
+
+  /**
+   * Parses the records a console client printed as tab-separated fields, one record a line.
+   *
+   * @param headersField the field of the headers, {@code name<separator>value} joined by commas
+   * @param keyField the field of the key; the value is the field after the other two
+   * @param count how many records there must be
+   * @return the records by key
+   */
+  private static Map<String, Line> lines(String output, int headersField, int keyField, char separator, int count) {
     Map<String, Line> byKey = new LinkedHashMap<>();
-    for (String text : consumed.output().split("\n")) {
+    for (String text : output.split("\n")) {
       String[] fields = text.split("\t", 3);
       if (fields.length != 3) {
         continue; // the tool's own messages on standard error
       }
       Map<String, String> headers = new LinkedHashMap<>();
       String last = null;
-      for (String part : fields[0].split(",")) {
-        int colon = part.indexOf(':');
-        if (colon < 0 && last != null) {
+      for (String part : fields[headersField].split(",")) {
+        int at = part.indexOf(separator);
+        if (at < 0 && last != null) {
           headers.merge(last, "," + part, String::concat); // a comma inside a header value
         } else {
-          last = part.substring(0, colon);
-          headers.put(last, part.substring(colon + 1));
+          last = part.substring(0, at);
+          headers.put(last, part.substring(at + 1));
         }
       }
-      assertThat(byKey.put(fields[1], new Line(headers, fields[1], fields[2]))).as("second record for %s", fields[1])
-          .isNull();
+      String key = fields[keyField];
+      assertThat(byKey.put(key, new Line(headers, key, fields[2]))).as("second record for %s", key).isNull();
     }
-    assertThat(byKey).as(consumed.output()).hasSize(count);
+    assertThat(byKey).as(output).hasSize(count);
     return byKey;
   }
 }

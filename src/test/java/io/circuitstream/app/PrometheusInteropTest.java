@@ -11,7 +11,7 @@ import io.circuitstream.data.Datasets;
 import io.circuitstream.data.ExternalCommand;
 import io.circuitstream.stream.codec.Format;
 import io.circuitstream.testing.OpsFiles;
-import io.circuitstream.testing.PrometheusTools;
+import io.circuitstream.testing.DebianTools;
 import io.circuitstream.testing.TestModels;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -75,7 +75,7 @@ class PrometheusInteropTest {
     }
     prometheusUrl = "http://127.0.0.1:" + port;
     prometheusLog = dir.resolve("prometheus.log");
-    prometheus = new ProcessBuilder(PrometheusTools.server().toString(),
+    prometheus = new ProcessBuilder(DebianTools.prometheus().toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + dir.resolve("tsdb"),
         "--web.listen-address=127.0.0.1:" + port,
@@ -117,7 +117,7 @@ class PrometheusInteropTest {
     assertThat(metrics.statusCode()).isEqualTo(200);
     Files.writeString(scrape, metrics.body());
 
-    ExternalCommand.Result check = PrometheusTools.promtool(dir, scrape, "check", "metrics");
+    ExternalCommand.Result check = DebianTools.promtool(dir, scrape, "check", "metrics");
 
     assertThat(metrics.body()).contains("circuitstream_images_classified_total " + (double) IMAGES);
     assertThat(check.exitCode()).as(check.output()).isZero();
@@ -129,7 +129,7 @@ class PrometheusInteropTest {
     Path scrape = Files.writeString(dir.resolve("bad-metrics.txt"),
         "# HELP requests Requests.\n# TYPE requests counter\nrequests 3\n");
 
-    ExternalCommand.Result check = PrometheusTools.promtool(dir, scrape, "check", "metrics");
+    ExternalCommand.Result check = DebianTools.promtool(dir, scrape, "check", "metrics");
 
     assertThat(check.exitCode()).isNotZero();
     assertThat(check.output()).contains("requests").contains("_total");

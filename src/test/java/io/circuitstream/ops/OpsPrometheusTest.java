@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.circuitstream.data.ExternalCommand;
 import io.circuitstream.testing.OpsFiles;
-import io.circuitstream.testing.PrometheusTools;
+import io.circuitstream.testing.DebianTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +119,6 @@ class OpsPrometheusTest {
   }
 
   private ExternalCommand.Result promtool(String... args) {
-    return PrometheusTools.promtool(work, null, args);
+    return DebianTools.promtool(work, null, args);
   }
 }
