@@ -1,7 +1,12 @@
 package io.circuitstream.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.circuitstream.finetune.FineTuning;
+import io.circuitstream.finetune.RetrainRequest;
+import io.circuitstream.finetune.Submission;
 import io.circuitstream.metrics.ServiceMetrics;
 import io.circuitstream.serve.ModelRegistry;
 import io.circuitstream.serve.SwapResult;
@@ -21,6 +26,8 @@ import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.io.IOException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +58,13 @@ import org.slf4j.LoggerFactory;
  *       422 for {@code LOAD_FAILED}; error bodies carry the result's fields and {@code "error"};</li>
  *   <li>{@code POST /classify}: the body (JSON or PNG, its content type passed through) goes to the
  *       {@link Classifier}; 200 with the {@link io.circuitstream.stream.message.Prediction} as JSON,
- *       400 when the classifier rejects the input.</li>
+ *       400 when the classifier rejects the input;</li>
+ *   <li>{@code POST /retrain}: starts a fine-tuning job through {@link FineTuning}; the optional JSON
+ *       body {@code {"lambda":0.5,"steps":200,"learningRate":0.005}} overrides settings (every field
+ *       optional); 202 {@code {"job":"<id>"}}, 400 for a bad body, 409 {@code {"error":...}} when no
+ *       job was started (one runs — its id is in {@code "job"} —, no feedback, fine-tuning off);</li>
+ *   <li>{@code GET /jobs}: the {@link io.circuitstream.finetune.JobStatus} of every known job, newest
+ *       first; {@code GET /jobs/:id}: one job's status, or 404.</li>
  * </ul>
  *
  * <p><b>Security</b> Every {@code POST} requires {@code Authorization: Bearer <token>}, checked before
@@ -76,7 +89,8 @@ public final class AdminServer implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 30;
   private static final long STOP_TIMEOUT_SECONDS = 10;
   private static final String JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -103,6 +117,19 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(AdminOptions options, ModelRegistry registry, ServiceMetrics metrics,
       BooleanSupplier ready, Classifier classifier) {
+    return start(options, registry, metrics, ready, classifier,
+        FineTuning.disabled("fine-tuning is not available on this server"));
+  }
+
+  /**
+   * Starts the server with the fine-tuning routes and returns once it listens.
+   *
+   * @param fineTuning starts and reports fine-tuning jobs for {@code /retrain} and {@code /jobs}
+   * @see #start(AdminOptions, ModelRegistry, ServiceMetrics, BooleanSupplier, Classifier)
+   */
+  public static AdminServer start(AdminOptions options, ModelRegistry registry, ServiceMetrics metrics,
+      BooleanSupplier ready, Classifier classifier, FineTuning fineTuning) {
+    Objects.requireNonNull(fineTuning, "fineTuning");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(metrics, "metrics");
@@ -118,7 +145,7 @@ public final class AdminServer implements AutoCloseable {
             .setClassPathResolvingEnabled(false)));
     String where = options.host() + ":" + options.port();
     try {
-      Router router = new Routes(vertx, options, registry, metrics, ready, classifier).router();
+      Router router = new Routes(vertx, options, registry, metrics, ready, classifier, fineTuning).router();
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(options.host())
               .setPort(options.port()))
@@ -208,16 +235,18 @@ public final class AdminServer implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final BooleanSupplier ready;
     private final Classifier classifier;
+    private final FineTuning fineTuning;
     private final byte[] tokenHash;
 
     Routes(Vertx vertx, AdminOptions options, ModelRegistry registry, ServiceMetrics metrics,
-        BooleanSupplier ready, Classifier classifier) {
+        BooleanSupplier ready, Classifier classifier, FineTuning fineTuning) {
       this.vertx = vertx;
       this.options = options;
       this.registry = registry;
       this.metrics = metrics;
       this.ready = ready;
       this.classifier = classifier;
+      this.fineTuning = fineTuning;
       this.tokenHash = sha256(options.token());
     }
 
@@ -252,6 +281,22 @@ public final class AdminServer implements AutoCloseable {
       router.post("/classify")
           .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
           .handler(this::classify);
+      router.post("/retrain").handler(this::authenticate);
+      router.post("/retrain")
+          .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+          .handler(this::retrain);
+      router.get("/jobs").handler(ctx -> blocking(ctx, () -> json(fineTuning.jobs()),
+          (c, body) -> sendJson(c, 200, body)));
+      router.get("/jobs/:id").handler(ctx -> {
+        String id = Objects.requireNonNull(ctx.pathParam("id"), "id path parameter");
+        blocking(ctx, () -> fineTuning.job(id).map(AdminServer::json).orElse(""), (c, body) -> {
+          if (body.isEmpty()) {
+            sendError(c, 404, "no fine-tuning job " + id + " on this instance");
+          } else {
+            sendJson(c, 200, body);
+          }
+        });
+      });
       router.route().failureHandler(this::failure);
       router.errorHandler(404, ctx -> sendError(ctx, 404,
           "no route for " + ctx.request().method() + " " + ctx.request().path()));
@@ -297,6 +342,29 @@ public final class AdminServer implements AutoCloseable {
               ctx.fail(e);
             }
           });
+    }
+
+    private void retrain(RoutingContext ctx) {
+      Buffer buffer = ctx.body().buffer();
+      RetrainRequest request;
+      try {
+        request = retrainRequest(buffer == null ? new byte[0] : buffer.getBytes());
+      } catch (IllegalArgumentException e) {
+        sendError(ctx, 400, messageOf(e));
+        return;
+      }
+      blocking(ctx, () -> fineTuning.retrain(request), (c, submission) -> {
+        if (submission instanceof Submission.Accepted accepted) {
+          sendJson(c, 202, json(Map.of("job", accepted.job())));
+        } else if (submission instanceof Submission.Refused refused) {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("error", refused.reason());
+          if (refused.runningJob() != null) {
+            body.put("job", refused.runningJob());
+          }
+          sendJson(c, 409, json(body));
+        }
+      });
     }
 
     private void failure(RoutingContext ctx) {
@@ -350,6 +418,57 @@ public final class AdminServer implements AutoCloseable {
     }
     String token = h.substring(7).strip();
     return token.isEmpty() ? null : token;
+  }
+
+  /**
+   * Reads the optional body of {@code POST /retrain}: empty, or a JSON object with any of
+   * {@code lambda}, {@code steps} and {@code learningRate}.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  static RetrainRequest retrainRequest(byte[] body) {
+    if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+      return RetrainRequest.NONE;
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the body must be a JSON object such as {\"lambda\":0.5,\"steps\":200,"
+          + "\"learningRate\":0.005}");
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("lambda") && !name.equals("steps") && !name.equals("learningRate")) {
+        throw new IllegalArgumentException("unknown field \"" + name + "\"; known: lambda, steps, learningRate");
+      }
+    }
+    return new RetrainRequest(number(root, "lambda"), steps(root), number(root, "learningRate"));
+  }
+
+  private static @Nullable Double number(JsonNode root, String field) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isNumber()) {
+      throw new IllegalArgumentException(field + " must be a number, got " + n);
+    }
+    return n.doubleValue();
+  }
+
+  private static @Nullable Integer steps(JsonNode root) {
+    JsonNode n = root.get("steps");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new IllegalArgumentException("steps must be an integer, got " + n);
+    }
+    return n.intValue();
   }
 
   private static String swapError(SwapResult result) {

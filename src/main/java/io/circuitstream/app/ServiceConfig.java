@@ -1,5 +1,6 @@
 package io.circuitstream.app;
 
+import io.circuitstream.finetune.FineTuneConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -55,6 +56,20 @@ final class ServiceConfig {
     d.put("admin.port", "8080");
     d.put("admin.token", "");
     d.put("admin.max-body-bytes", "1048576");
+    d.put("finetune.enabled", "true");
+    d.put("finetune.lambda", "0.5");
+    d.put("finetune.learning-rate", "0.005");
+    d.put("finetune.steps", "200");
+    d.put("finetune.batch-size", "64");
+    d.put("finetune.feedback-fraction", "0.5");
+    d.put("finetune.buffer.capacity", "10000");
+    d.put("finetune.held-out-fraction", "0.2");
+    d.put("finetune.validation-images", "2000");
+    d.put("finetune.margin", "0.01");
+    d.put("finetune.trigger.every-images", "1000");
+    d.put("finetune.trigger.interval-seconds", "0");
+    d.put("finetune.threads", "1");
+    d.put("finetune.seed", "42");
     return Collections.unmodifiableMap(d);
   }
 
@@ -140,6 +155,26 @@ final class ServiceConfig {
     if (!d.equals("at-least-once") && !d.equals("exactly-once")) {
       throw new IllegalArgumentException("kafka.delivery must be at-least-once or exactly-once, got '" + d + "'");
     }
+    bool("finetune.enabled");
+    fineTune();
+  }
+
+  /**
+   * Returns the {@code finetune.*} settings.
+   *
+   * @throws IllegalArgumentException naming the key that is out of range
+   */
+  FineTuneConfig fineTune() {
+    try {
+      return new FineTuneConfig(decimal("finetune.lambda"), decimal("finetune.learning-rate"),
+          integer("finetune.steps"), integer("finetune.batch-size"), decimal("finetune.feedback-fraction"),
+          integer("finetune.buffer.capacity"), decimal("finetune.held-out-fraction"),
+          integer("finetune.validation-images"), decimal("finetune.margin"), integer("finetune.trigger.every-images"),
+          integer("finetune.trigger.interval-seconds"), integer("finetune.threads"), longInteger("finetune.seed"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("finetune settings: " + e.getMessage()
+          + " (keys finetune.lambda, finetune.learning-rate, finetune.steps, ...; see config/application.properties)", e);
+    }
   }
 
   private void positive(String key) {
@@ -164,6 +199,37 @@ final class ServiceConfig {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be an integer, got '" + values.get(key) + "'");
     }
+  }
+
+  /** Returns a key's value as a long integer. */
+  long longInteger(String key) {
+    try {
+      return Long.parseLong(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, got '" + values.get(key) + "'");
+    }
+  }
+
+  /** Returns a key's value as a finite number. */
+  double decimal(String key) {
+    try {
+      double v = Double.parseDouble(string(key));
+      if (!Double.isFinite(v)) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + values.get(key) + "'");
+    }
+  }
+
+  /** Returns a key's value as a boolean, {@code true} or {@code false}. */
+  boolean bool(String key) {
+    String v = string(key);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+    }
+    return v.equals("true");
   }
 
   /** Returns a key's value, or {@code null} when it is empty. */

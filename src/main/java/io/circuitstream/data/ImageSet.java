@@ -119,6 +119,39 @@ public record ImageSet(int rows, int cols, byte[] pixels, byte[] labels) {
   }
 
   /**
+   * Returns a new set holding the examples of the given sets, in order.
+   *
+   * @param sets sets of images of one shape, at least one
+   * @return a copy of all their examples
+   * @throws IllegalArgumentException if no set is given or the shapes differ
+   */
+  public static ImageSet concat(ImageSet... sets) {
+    if (sets.length == 0) {
+      throw new IllegalArgumentException("concat needs at least one image set");
+    }
+    int rows = sets[0].rows();
+    int cols = sets[0].cols();
+    int total = 0;
+    for (ImageSet s : sets) {
+      if (s.rows() != rows || s.cols() != cols) {
+        throw new IllegalArgumentException("cannot concatenate " + rows + "×" + cols + " images with "
+            + s.rows() + "×" + s.cols() + " images");
+      }
+      total += s.size();
+    }
+    int n = rows * cols;
+    byte[] pixels = new byte[total * n];
+    byte[] labels = new byte[total];
+    int at = 0;
+    for (ImageSet s : sets) {
+      System.arraycopy(s.pixels(), 0, pixels, at * n, s.size() * n);
+      System.arraycopy(s.labels(), 0, labels, at, s.size());
+      at += s.size();
+    }
+    return new ImageSet(rows, cols, pixels, labels);
+  }
+
+  /**
    * Writes the pixels of the examples {@code [from, to)} into a batch buffer as values in 0..255.
    *
    * <p>Example {@code from + b} lands at {@code dest[b * rows * cols + j]}; entries of {@code

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param metrics its provenance metrics, such as validationAccuracy
  * @param active whether it is the version being served
  * @param problem why the stored file cannot be served (damaged, unreadable), or {@code null} if it can
+ * @param parentVersion the version it was fine-tuned from, or {@code null} if trained from scratch
  */
 public record ModelInfo(String version, double lambda, String createdAt, String sha256, Map<String, Double> metrics,
-    boolean active, @Nullable String problem) {
+    boolean active, @Nullable String problem, @Nullable String parentVersion) {
   /** Copies the map. */
   public ModelInfo {
     metrics = Map.copyOf(metrics);

@@ -70,20 +70,37 @@ public final class ModelService implements ModelRegistry, AutoCloseable {
     return current == null ? Optional.empty() : Optional.of(current.version);
   }
 
+  /**
+   * Returns the active version with its model, if any.
+   *
+   * <p>The model is immutable: fine-tuning starts from {@link Model#toCircuit()}, a copy, and never
+   * touches the serving evaluator.
+   */
+  public Optional<ServedModel> served() {
+    ServingModel current = active.get();
+    return current == null ? Optional.empty() : Optional.of(new ServedModel(current.version, current.model));
+  }
+
+  /** Returns the description of a stored version (read once, then cached), whether active or not. */
+  public ModelInfo describe(String version) {
+    ServingModel current = active.get();
+    return info(version, current != null && current.version.equals(version) ? current.model : null, current);
+  }
+
   private ModelInfo info(String version, @Nullable Model loaded, @Nullable ServingModel current) {
     // Stored versions never change, so each file is read once for its description.
     ModelInfo known = infos.computeIfAbsent(version, v -> {
       try {
         Model m = loaded != null ? loaded : store.load(v);
         return new ModelInfo(v, m.provenance().lambda(), m.provenance().createdAt(), store.sha256(v),
-            m.provenance().metrics(), false, null);
+            m.provenance().metrics(), false, null, m.provenance().parentVersion());
       } catch (RuntimeException e) {
-        return new ModelInfo(v, 0, "", "", Map.of(), false, String.valueOf(e.getMessage()));
+        return new ModelInfo(v, 0, "", "", Map.of(), false, String.valueOf(e.getMessage()), null);
       }
     });
     boolean isActive = current != null && current.version.equals(version);
     return new ModelInfo(known.version(), known.lambda(), known.createdAt(), known.sha256(), known.metrics(), isActive,
-        known.problem());
+        known.problem(), known.parentVersion());
   }
 
   @Override

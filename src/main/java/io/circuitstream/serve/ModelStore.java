@@ -107,6 +107,73 @@ public final class ModelStore {
     return version;
   }
 
+  /**
+   * Copies a model file in under a given version name, as announced by another instance.
+   *
+   * <p>The file is copied to a temporary file in the store, checked against the checksum and read as
+   * a model, and only then renamed into place. A version already stored with the same checksum is
+   * left as it is.
+   *
+   * @param version the version name the file gets, such as {@code v0007}
+   * @param source the file to copy
+   * @param expectedSha256 the SHA-256 the file must have, in hex
+   * @throws IllegalStateException if the store holds another file under that version, or the copied
+   *     file does not have the expected checksum
+   * @throws io.circuitstream.model.ModelFileException if the file is not a valid model
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public synchronized void importVersion(String version, Path source, String expectedSha256) {
+    Path target = file(version);
+    if (Files.isRegularFile(target)) {
+      String stored = sha256(target);
+      if (!stored.equals(expectedSha256)) {
+        throw new IllegalStateException("the model store " + dir + " already holds a different " + version
+            + " (SHA-256 " + stored + ", announced " + expectedSha256 + ")");
+      }
+      return;
+    }
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, ".import-", ".tmp");
+      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      String copied = sha256(tmp);
+      if (!copied.equals(expectedSha256)) {
+        throw new IllegalStateException(source + " has SHA-256 " + copied + ", but " + version + " was announced with "
+            + expectedSha256);
+      }
+      ModelFiles.read(tmp);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + source + " into the model store " + dir + " as " + version, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the import already failed; that error is the one to report
+        }
+      }
+    }
+  }
+
+  /**
+   * Keeps a model that is not to be served, such as a rejected fine-tuning candidate, in the
+   * {@code rejected/} subfolder, which {@link #versions()} does not list.
+   *
+   * @param model the model
+   * @param name its file name without extension, such as the fine-tuning job id
+   * @return the file written
+   */
+  public Path keepRejected(Model model, String name) {
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("'" + name + "' is not a plain file name");
+    }
+    Path file = dir.resolve("rejected").resolve(name + ".cstrm");
+    ModelFiles.write(model, file);
+    return file;
+  }
+
   /** Reads and checks a stored version. */
   public Model load(String version) {
     return ModelFiles.read(file(version));

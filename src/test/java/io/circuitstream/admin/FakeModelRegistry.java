@@ -64,6 +64,6 @@ final class FakeModelRegistry implements ModelRegistry {
 
   private ModelInfo info(String v) {
     return new ModelInfo(v, 0.25, "2025-01-0" + (versions.indexOf(v) + 1) + "T00:00:00Z", "ab".repeat(32),
-        Map.of("validationAccuracy", 0.96), v.equals(active), null);
+        Map.of("validationAccuracy", 0.96), v.equals(active), null, null);
   }
 }

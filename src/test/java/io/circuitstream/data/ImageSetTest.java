@@ -41,6 +41,16 @@ class ImageSetTest {
   }
 
   @Test
+  void concatCopiesTheExamplesOfEverySetInOrderAndRefusesMixedShapes() {
+    ImageSet joined = ImageSet.concat(set.slice(2, 3), set.slice(0, 1));
+
+    assertThat(joined).isEqualTo(new ImageSet(1, 2, new byte[] {20, 21, 0, (byte) 255}, new byte[] {5, 3}));
+    assertThatThrownBy(() -> ImageSet.concat(set, new ImageSet(2, 1, new byte[2], new byte[1])))
+        .hasMessageContaining("cannot concatenate 1×2 images with 2×1 images");
+    assertThatThrownBy(ImageSet::concat).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void copyPixelsAndLabelsFillTheFrontOfABatchBuffer() {
     float[] pixels = new float[6];
     int[] labels = new int[3];

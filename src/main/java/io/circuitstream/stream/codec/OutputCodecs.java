@@ -3,17 +3,20 @@ package io.circuitstream.stream.codec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.circuitstream.stream.message.ModelAnnouncement;
 import io.circuitstream.stream.message.OodAlert;
 import io.circuitstream.stream.message.Prediction;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Writes and reads the output records, predictions and out-of-distribution alerts, as JSON.
+ * Writes and reads the output records, predictions, out-of-distribution alerts and model
+ * announcements, as JSON.
  *
  * <p>Field names are the record component names, in declaration order; doubles are JSON numbers,
  * and a NaN or infinite double is written as {@code null} (JSON has no such numbers) and read back
- * as NaN. {@code kafka/formats.md} and {@code kafka/schemas/} specify both records.
+ * as NaN. {@code kafka/formats.md} and {@code kafka/schemas/} specify predictions and alerts;
+ * {@code kafka/README.md} the model announcements of the {@code models} topic.
  *
  * <p><b>Error Mode Support.</b> The parse methods, meant for consumers, tests and the demo, throw
  * {@link IllegalArgumentException} naming the field when the input is not such a record; unknown
@@ -109,6 +112,47 @@ public final class OutputCodecs {
     return new OodAlert(in.string("id"), in.decimal("oodScore"), in.decimal("threshold"),
         in.decimal("logLikelihood"), in.integer("predictedLabel"), in.integer("missingPixels"),
         in.string("modelVersion"));
+  }
+
+  /**
+   * Writes a model announcement as UTF-8 JSON: {@code version}, {@code sha256}, {@code location},
+   * {@code parent} (a string or {@code null}), {@code activatedAt} and {@code action}
+   * ({@code "promote"} or {@code "activate"}).
+   *
+   * @param announcement the announcement
+   * @return one JSON object
+   */
+  public static byte[] announcementJson(ModelAnnouncement announcement) {
+    Objects.requireNonNull(announcement, "announcement");
+    return CodecJson.write(json -> {
+      json.writeStartObject();
+      json.writeStringField("version", announcement.version());
+      json.writeStringField("sha256", announcement.sha256());
+      json.writeStringField("location", announcement.location());
+      json.writeStringField("parent", announcement.parent());
+      json.writeStringField("activatedAt", announcement.activatedAt());
+      json.writeStringField("action", announcement.action().wireName());
+      json.writeEndObject();
+    });
+  }
+
+  /**
+   * Reads a model announcement written by {@link #announcementJson}.
+   *
+   * @param json UTF-8 JSON
+   * @return the announcement
+   * @throws IllegalArgumentException if the input is not JSON, a field is missing or of the wrong
+   *     type, or a value is malformed
+   */
+  public static ModelAnnouncement parseAnnouncement(byte[] json) {
+    Fields in = Fields.parse(json, "model announcement");
+    JsonNode parent = in.require("parent");
+    if (!parent.isNull() && !parent.isTextual()) {
+      throw in.wrongType("parent", parent, "a string or null");
+    }
+    return new ModelAnnouncement(in.string("version"), in.string("sha256"), in.string("location"),
+        parent.isNull() ? null : parent.textValue(), in.string("activatedAt"),
+        ModelAnnouncement.Action.ofWireName(in.string("action")));
   }
 
   private static void writeDoubleField(JsonGenerator json, String name, double value) throws IOException {
