@@ -49,4 +49,24 @@ class ServiceConfigTest {
     assertThatThrownBy(() -> ServiceConfig.load(dir.resolve("none.properties"), Map.of(), Map.of()))
         .hasMessageContaining("does not exist");
   }
+
+  @Test
+  void fineTuningSettingsComeFromTheFinetuneKeysAndTheirEnvironmentVariables() {
+    ServiceConfig c = ServiceConfig.load(null,
+        Map.of("FINETUNE_MARGIN", "0.02", "FINETUNE_TRIGGER_EVERY_IMAGES", "500", "FINETUNE_ENABLED", "false"),
+        Map.of("finetune.steps", "80"));
+
+    assertThat(c.bool("finetune.enabled")).isFalse();
+    assertThat(c.fineTune().margin()).isEqualTo(0.02);
+    assertThat(c.fineTune().everyImages()).isEqualTo(500);
+    assertThat(c.fineTune().steps()).isEqualTo(80);
+    assertThat(c.fineTune().lambda()).isEqualTo(0.5);
+    assertThat(c.fineTune().bufferCapacity()).isEqualTo(10_000);
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of(), Map.of("finetune.margin", "lots")))
+        .hasMessageContaining("finetune.margin must be a number, got 'lots'");
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of(), Map.of("finetune.lambda", "1.5")))
+        .hasMessageContaining("lambda must be in [0, 1]");
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of(), Map.of("finetune.enabled", "yes")))
+        .hasMessageContaining("finetune.enabled must be true or false");
+  }
 }

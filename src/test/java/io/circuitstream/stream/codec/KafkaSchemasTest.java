@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.circuitstream.stream.message.ImageMessage;
+import io.circuitstream.stream.message.ModelAnnouncement;
 import io.circuitstream.stream.message.OodAlert;
 import io.circuitstream.stream.message.Prediction;
 import io.circuitstream.testing.JsonSchemaCheck;
@@ -88,6 +89,14 @@ class KafkaSchemasTest {
         .containsExactly("/: the required property \"label\" is missing");
     assertThat(check.violations("prediction.schema.json", json(OutputCodecs.predictionJson(prediction)))).isEmpty();
     assertThat(check.violations("ood-alert.schema.json", json(OutputCodecs.alertJson(alert)))).isEmpty();
+    for (ModelAnnouncement announcement : List.of(
+        new ModelAnnouncement("v0002", "ab".repeat(32), "/srv/store/v0002.cstrm", "v0001", "2026-11-28T12:00:00.123Z",
+            ModelAnnouncement.Action.PROMOTE),
+        new ModelAnnouncement("v0001", "cd".repeat(32), "/srv/store/v0001.cstrm", null, "2026-11-28T13:00:00Z",
+            ModelAnnouncement.Action.ACTIVATE))) {
+      assertThat(check.violations("model-announcement.schema.json", json(OutputCodecs.announcementJson(announcement))))
+          .as(announcement.toString()).isEmpty();
+    }
   }
 
   @Test
