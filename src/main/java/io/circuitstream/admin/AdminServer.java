@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP server: probes, Prometheus metrics, model versions and a classify route.
+ * The admin HTTP server: probes, Prometheus metrics, model versions, a classify route and fine-tuning jobs.
  *
  * <p><b>Routes</b>
  * <ul>

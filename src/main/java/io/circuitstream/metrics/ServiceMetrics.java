@@ -22,8 +22,8 @@ import java.util.Objects;
  *
  * <p>The pipeline calls the recording methods ({@link #consumed}, {@link #batch}, ...) on its hot
  * path: each is a few atomic updates, thread-safe and allocation-free for label values seen before.
- * The admin server renders {@link #scrape()} on {@code /metrics}. Later features (fine-tuning, the
- * Kafka adapters) register their own metrics in {@link #registry()}.
+ * The admin server renders {@link #scrape()} on {@code /metrics}. Later features register their own
+ * metrics in {@link #registry()}, as {@link FineTuneMetrics} does.
  *
  * <p><b>Metrics</b>
  * <ul>

@@ -1,5 +1,6 @@
 /**
- * Serving: the model store, the active model and its hot swap, and scoring of image batches.
+ * Serving: the model store, the active model and its hot swap, scoring of image batches, and the
+ * fleet view ({@link io.circuitstream.serve.ModelFleet}) that announces and applies model versions.
  */
 @NullMarked
 package io.circuitstream.serve;

@@ -9,7 +9,8 @@
  * broker and controller in this JVM, bound to one host address only (127.0.0.1 by default), with
  * every internal replication factor at 1 so that consumer groups and transactions work on one node.
  * {@link io.circuitstream.stream.kafka.KafkaSource} and {@link io.circuitstream.stream.kafka.KafkaSink}
- * adapt the consumer and producer to the Reactor pipeline.
+ * adapt the consumer and producer to the Reactor pipeline; {@link io.circuitstream.stream.kafka.ModelsTopic}
+ * announces model versions on the compacted {@code models} topic and follows it.
  */
 @NullMarked
 package io.circuitstream.stream.kafka;
