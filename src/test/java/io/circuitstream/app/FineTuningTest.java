@@ -26,10 +26,8 @@ import io.circuitstream.testing.KafkaTestBroker;
 import io.circuitstream.testing.PrometheusText;
 import io.circuitstream.testing.TestModels;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -179,7 +177,7 @@ class FineTuningTest {
 
   @Test
   void everyImagePublishedWhileAFineTuneRunsGetsItsPredictionMeanwhile(@TempDir Path dir) throws Exception {
-    try (Service s = start(dir, Map.of("finetune.steps", "150", "finetune.margin", "1"))) {
+    try (Service s = start(dir, Map.of("finetune.steps", "100", "finetune.margin", "1"))) {
       StreamingServiceTest.publish(s.topics.labelledImages().name(),
           messages(Datasets.mnistTrain().slice(30000, 30300), "fb-"), Format.BINARY);
       await("300 buffered images", JOB_TIMEOUT, () -> s.fineTuning.bufferedImages() == 300);
