@@ -34,7 +34,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -124,7 +124,9 @@ final class Service implements AutoCloseable {
     ModelService models = new ModelService(store, maxBatch, threads, width * height, swaps);
     String fileVersion = modelFile == null ? null : store.register(modelFile);
     if (fileVersion == null && store.newest().isEmpty() && config.optional("kafka.bootstrap.servers") == null) {
-      models.close(); // an embedded broker has no announcements to offer either
+      // Fail before starting an embedded broker: its announcements would usually name files of this
+      // very store, which is empty.
+      models.close();
       throw noModel(store);
     }
 
@@ -148,7 +150,7 @@ final class Service implements AutoCloseable {
     ModelsTopic modelsTopic = new ModelsTopic(bootstrap, topics.models().name());
     ModelFleet fleet = new ModelFleet(models, modelsTopic::announce, swaps, a -> {
       if (a.action() == ModelAnnouncement.Action.PROMOTE) {
-        fineTuneMetrics.promoted(Instant.parse(a.activatedAt()));
+        fineTuneMetrics.promoted(OffsetDateTime.parse(a.activatedAt()).toInstant());
       }
     });
     Optional<ModelAnnouncement> announced = modelsTopic.catchUp(ANNOUNCEMENT_TIMEOUT);
@@ -199,10 +201,10 @@ final class Service implements AutoCloseable {
           () -> OriginalData.mnist(ft.validationImages()), BuildInfo.version());
       fineTuning = sidePipeline;
       log.println("finetune: " + topics.labelledImages().name() + " (group " + config.string("kafka.group.id")
-          + FEEDBACK_GROUP_SUFFIX + ") -> replay buffer of " + ft.bufferCapacity() + "; a job every "
-          + (ft.everyImages() > 0 ? ft.everyImages() + " new images" : "(count trigger off)")
-          + (ft.intervalSeconds() > 0 ? ", every " + ft.intervalSeconds() + " s with new feedback" : "")
-          + " and on POST /retrain; λ " + ft.lambda() + ", " + ft.steps() + " steps, margin " + ft.margin());
+          + FEEDBACK_GROUP_SUFFIX + ") -> replay buffer of " + ft.bufferCapacity() + " images; jobs "
+          + (ft.everyImages() > 0 ? "every " + ft.everyImages() + " new images, " : "")
+          + (ft.intervalSeconds() > 0 ? "every " + ft.intervalSeconds() + " s with new feedback, " : "")
+          + "on POST /retrain; λ " + ft.lambda() + ", " + ft.steps() + " steps, margin " + ft.margin());
     }
     AdminOptions options = AdminOptions.builder().host(config.string("admin.host")).port(adminPort)
         .token(token.token()).maxBodyBytes(config.integer("admin.max-body-bytes")).build();

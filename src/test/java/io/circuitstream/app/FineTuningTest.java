@@ -177,13 +177,16 @@ class FineTuningTest {
 
   @Test
   void everyImagePublishedWhileAFineTuneRunsGetsItsPredictionMeanwhile(@TempDir Path dir) throws Exception {
-    try (Service s = start(dir, Map.of("finetune.steps", "100", "finetune.margin", "1"))) {
+    Map<String, String> settings = Map.of("finetune.steps", "100", "finetune.margin", "1",
+        "finetune.trigger.interval-seconds", "1");
+    try (Service s = start(dir, settings)) {
+      // The schedule starts a job within a second of feedback arriving.
       StreamingServiceTest.publish(s.topics.labelledImages().name(),
           messages(Datasets.mnistTrain().slice(30000, 30300), "fb-"), Format.BINARY);
-      await("300 buffered images", JOB_TIMEOUT, () -> s.fineTuning.bufferedImages() == 300);
-      HttpResponse<String> started = post(s, "/retrain", "");
-      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-      String id = FineTuneFixtures.parse(started.body()).get("job").asText();
+      await("a job started by the schedule", JOB_TIMEOUT, () -> getJson(s, "/jobs").size() > 0);
+      JsonNode first = getJson(s, "/jobs").get(0);
+      assertThat(first.get("trigger").asText()).isEqualTo("schedule");
+      String id = first.get("job").asText();
 
       // Rounds of 20 images while the job runs: each round's predictions are read before the next.
       List<ImageMessage> images = messages(Datasets.mnistTest().slice(0, 2000), "live-");
