@@ -22,6 +22,7 @@ import io.circuitstream.train.TrainingListener;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ final class FineTuneService implements SidePipeline {
   private final AtomicInteger numbers = new AtomicInteger();
   private final String idSuffix = Integer.toHexString(new SplittableRandom().nextInt(0x1000, 0x10000));
   private @Nullable Job running;
+  private final Object originalLock = new Object();
   private @Nullable OriginalData original;
   private volatile boolean closed;
   private volatile @Nullable Disposable subscription;
@@ -103,7 +105,7 @@ final class FineTuneService implements SidePipeline {
   }
 
   /** Buffers one labelled-images record; runs on the consumer's poll thread. */
-  private void accept(PolledRecord r) {
+  void accept(PolledRecord r) {
     try {
       String outcome = buffer(r);
       metrics.feedbackRecord(outcome);
@@ -169,7 +171,9 @@ final class FineTuneService implements SidePipeline {
     synchronized (jobs) {
       jobs.put(job.id, job);
       if (jobs.size() > KEPT_JOBS) {
-        jobs.keySet().iterator().remove();
+        Iterator<String> oldest = jobs.keySet().iterator();
+        oldest.next();
+        oldest.remove();
       }
     }
     running = job;
@@ -284,11 +288,14 @@ final class FineTuneService implements SidePipeline {
     return "failed";
   }
 
-  private synchronized OriginalData original() {
-    if (original == null) {
-      original = originalSupplier.get();
+  /** Loads the original data once; under a lock of its own, as loading may take a while. */
+  private OriginalData original() {
+    synchronized (originalLock) {
+      if (original == null) {
+        original = originalSupplier.get();
+      }
+      return original;
     }
-    return original;
   }
 
   /** Draws the replayed share: enough original images that feedback makes up {@code fraction} of the training set. */
