@@ -2,10 +2,12 @@ package io.circuitstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.circuitstream.metrics.FineTuneMetrics;
 import io.circuitstream.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -54,13 +56,16 @@ class ReadmeTest {
     metrics.invalid("bad-json"); // labelled metrics have no series until they get a value
     metrics.activeModel("v0001");
     metrics.consumerLag("images-0", 0);
+    FineTuneMetrics fineTune = new FineTuneMetrics(metrics);
+    fineTune.compared(0.9, 0.9, 0.5, 0.4);
+    fineTune.promoted(Instant.now());
     Set<String> families = new LinkedHashSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (circuitstream_\\w+) ").matcher(metrics.scrape());
     while (type.find()) {
       families.add(type.group(1));
     }
 
-    assertThat(families).hasSize(12);
+    assertThat(families).hasSize(18);
     for (String family : families) {
       assertThat(text).as("the README's Metrics section").contains("`" + family);
     }

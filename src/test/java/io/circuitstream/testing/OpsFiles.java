@@ -35,12 +35,6 @@ public final class OpsFiles {
   /** The runbook. */
   public static final Path RUNBOOK = Path.of("ops/RUNBOOK.md");
 
-  /**
-   * Metrics the alerts read that this build does not export yet: fine-tuning's, which the
-   * continuous fine-tuning issue adds.
-   */
-  public static final Set<String> PENDING_METRICS = Set.of("circuitstream_finetune_runs_total");
-
   private static final Pattern SERVICE_METRIC = Pattern.compile("\\bcircuitstream_[a-z_]+");
 
   private OpsFiles() {}
