@@ -10,6 +10,9 @@ import io.circuitstream.engine.circuit.Evidence;
 import io.circuitstream.engine.circuit.FoldTiming;
 import io.circuitstream.engine.circuit.NativeBlasPeak;
 import io.circuitstream.engine.circuit.Precision;
+import io.circuitstream.model.ModelFileException;
+import io.circuitstream.model.ModelFiles;
+import org.jspecify.annotations.Nullable;
 import io.circuitstream.engine.learn.Adam;
 import io.circuitstream.engine.learn.HybridLoss;
 import java.io.IOException;
@@ -38,6 +41,10 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin CircuitOptions circuitOptions = new CircuitOptions();
+
+  @Option(names = "--model", description = "time this model file's circuit and parameters instead of a fresh "
+      + "circuit with random parameters (trained parameters can take the engine's underflow fallbacks more often)")
+  java.nio.file.@Nullable Path model;
 
   @Option(names = "--batch", defaultValue = "256",
       description = "images per batch; 0 = as many as half the device's free memory holds (--engine nd4j) (default: ${DEFAULT-VALUE})")
@@ -81,8 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     CircuitSpec spec;
     try {
-      spec = circuitOptions.spec();
-    } catch (IllegalArgumentException e) {
+      spec = model != null ? ModelFiles.read(model).spec() : circuitOptions.spec();
+    } catch (IllegalArgumentException | ModelFileException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;
     }
@@ -94,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     ImageSet test = Datasets.mnistTest();
-    Circuit circuit = Circuit.create(spec, 1);
+    Circuit circuit = model != null ? ModelFiles.read(model).toCircuit() : Circuit.create(spec, 1);
     long free = nd4j ? DeviceMemory.freeBytes() : 0;
     int n = Math.min(batch > 0 ? batch : circuit.suggestedNd4jBatch(prec, free), test.size());
     int v = test.pixelsPerImage();

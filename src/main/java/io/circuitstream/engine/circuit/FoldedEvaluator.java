@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
@@ -1112,9 +1113,12 @@ final class FoldedEvaluator implements Evaluator {
       }
       return;
     }
+    // Members are claimed one at a time rather than split in advance, so that a thread delayed by other
+    // work on its core (Kafka, the JIT, GC) does not hold up the whole fold.
     int t = Math.min(threads, count);
+    AtomicInteger next = new AtomicInteger();
     pool.submit(() -> IntStream.range(0, t).parallel().forEach(th -> {
-      for (int i = th; i < count; i += t) {
+      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
         task.run(th, i);
       }
     })).join();
