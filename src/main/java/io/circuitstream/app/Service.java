@@ -3,6 +3,7 @@ package io.circuitstream.app;
 import io.circuitstream.admin.AdminOptions;
 import io.circuitstream.admin.AdminServer;
 import io.circuitstream.admin.AdminTokens;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.finetune.FineTuneConfig;
 import io.circuitstream.finetune.FineTuning;
 import io.circuitstream.finetune.OriginalData;
@@ -121,7 +122,8 @@ final class Service implements AutoCloseable {
       }
       log.println("model: " + r.message());
     };
-    ModelService models = new ModelService(store, maxBatch, threads, width * height, swaps);
+    ModelService models = new ModelService(store, maxBatch, threads,
+        Precision.parse(config.string("engine.precision")), width * height, swaps);
     String fileVersion = modelFile == null ? null : store.register(modelFile);
     if (fileVersion == null && store.newest().isEmpty() && config.optional("kafka.bootstrap.servers") == null) {
       // Fail before starting an embedded broker: its announcements would usually name files of this

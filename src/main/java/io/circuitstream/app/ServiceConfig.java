@@ -1,5 +1,6 @@
 package io.circuitstream.app;
 
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.finetune.FineTuneConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -52,6 +53,7 @@ final class ServiceConfig {
     d.put("image.height", "28");
     d.put("model.store.dir", "data/model-store");
     d.put("engine.threads", "0");
+    d.put("engine.precision", "float64");
     d.put("admin.host", "127.0.0.1");
     d.put("admin.port", "8080");
     d.put("admin.token", "");
@@ -150,6 +152,12 @@ final class ServiceConfig {
     positive("image.height");
     positive("admin.max-body-bytes");
     integer("engine.threads");
+    try {
+      Precision.parse(string("engine.precision"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("engine.precision (" + envName("engine.precision") + "): " + e.getMessage()
+          + "; float32 is faster and halves the engine's memory, float64 is exact");
+    }
     integer("admin.port");
     String d = string("kafka.delivery");
     if (!d.equals("at-least-once") && !d.equals("exactly-once")) {

@@ -4,6 +4,7 @@ import io.circuitstream.engine.circuit.Circuit;
 import io.circuitstream.engine.circuit.ClassScores;
 import io.circuitstream.engine.circuit.Evaluator;
 import io.circuitstream.engine.circuit.Evidence;
+import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.model.Model;
 import io.circuitstream.stream.message.ImageMessage;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ final class ServingModel implements AutoCloseable {
   private final double[] logPrior;
   private boolean closed;
 
-  ServingModel(String version, Model model, int capacity, int threads) {
+  ServingModel(String version, Model model, int capacity, int threads, Precision precision) {
     this.version = version;
     this.model = model;
     Circuit circuit = model.readOnlyCircuit();
-    this.evaluator = circuit.evaluator(capacity, threads, false);
+    this.evaluator = circuit.evaluator(capacity, threads, false, precision);
     this.logPrior = model.logPrior();
   }
 

@@ -46,6 +46,8 @@ class ServiceConfigTest {
         .hasMessageContaining("kafka.delivery must be at-least-once or exactly-once");
     assertThatThrownBy(() -> ServiceConfig.load(null, Map.of("PIPELINE_BATCH_MAX_SIZE", "lots"), Map.of()))
         .hasMessageContaining("pipeline.batch.max-size must be an integer, got 'lots'");
+    assertThatThrownBy(() -> ServiceConfig.load(null, Map.of("ENGINE_PRECISION", "float16"), Map.of()))
+        .hasMessageContaining("engine.precision (ENGINE_PRECISION): precision must be float32 or float64, got 'float16'");
     assertThatThrownBy(() -> ServiceConfig.load(dir.resolve("none.properties"), Map.of(), Map.of()))
         .hasMessageContaining("does not exist");
   }

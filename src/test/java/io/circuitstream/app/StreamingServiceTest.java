@@ -42,6 +42,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole service against the real embedded KRaft broker. */
@@ -138,10 +140,14 @@ class StreamingServiceTest {
     return out;
   }
 
-  @Test
-  void everyPublishedImageGetsOnePredictionThatMatchesTheOfflineMarginalQuery(@TempDir Path dir) throws Exception {
+  @ParameterizedTest(name = "engine.precision={0}")
+  @ValueSource(strings = {"float64", "float32"})
+  void everyPublishedImageGetsOnePredictionThatMatchesTheOfflineMarginalQuery(String precision, @TempDir Path dir)
+      throws Exception {
     Model model = TestModels.untrained(3, 5.0);
-    try (Harness h = new Harness(dir, model, Map.of())) {
+    // The offline query runs in float64; float32 serving must agree to float precision.
+    double tolerance = precision.equals("float64") ? 1e-9 : 1e-5;
+    try (Harness h = new Harness(dir, model, Map.of("engine.precision", precision))) {
       List<ImageMessage> sent = new ArrayList<>();
       sent.addAll(images(Datasets.mnistTest(), 0, 40, "json-", 0, 1));
       sent.addAll(images(Datasets.mnistTest(), 40, 30, "png-", 0.3, 2));
@@ -175,8 +181,13 @@ class StreamingServiceTest {
         ClassScores post = ll.posterior(model.logPrior());
         for (int i = 0; i < 100; i++) {
           Prediction p = byId.get(sent.get(i).id());
-          assertThat(p.label()).isEqualTo(post.argmax(i));
-          assertThat(p.logLikelihood()).isCloseTo(marginal[i], org.assertj.core.data.Offset.offset(1e-9));
+          // The label is the float64 argmax, up to ties within the precision served.
+          int c = post.numClasses();
+          assertThat(post.values()[i * c + p.label()])
+              .isCloseTo(post.values()[i * c + post.argmax(i)], org.assertj.core.data.Offset.offset(
+                  precision.equals("float64") ? 0 : tolerance * Math.max(1, Math.abs(marginal[i]))));
+          assertThat(p.logLikelihood())
+              .isCloseTo(marginal[i], org.assertj.core.data.Offset.offset(tolerance * Math.max(1, Math.abs(marginal[i]))));
           assertThat(p.missingPixels()).isEqualTo(sent.get(i).missingCount());
           assertThat(p.modelVersion()).isEqualTo("v0001");
           assertThat(p.batchSize()).isBetween(1, 64);
