@@ -54,11 +54,7 @@ final class FoldedEvaluator implements Evaluator {
   private double @Nullable [][] gp;
 
   private long version = -1;
-  private final long[] forwardNanos;
-  private final long[] backwardNanos;
-  private final long[] forwardExamples;
-  private final long[] backwardExamples;
-  private long refreshNanos;
+  private final FoldClock clock;
   private long clearNanos;
   private int n;
   private @Nullable Evidence evidence;
@@ -160,10 +156,7 @@ final class FoldedEvaluator implements Evaluator {
     mixBase = base;
     mixLog = new double[s.numParams - mixBase];
     mixLin = new double[s.numParams - mixBase];
-    forwardNanos = new long[s.folds.size()];
-    backwardNanos = new long[s.folds.size()];
-    forwardExamples = new long[s.folds.size()];
-    backwardExamples = new long[s.folds.size()];
+    clock = new FoldClock(s);
   }
 
   @Override
@@ -253,7 +246,7 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     version = v;
-    refreshNanos += System.nanoTime() - t0;
+    clock.refresh(System.nanoTime() - t0);
   }
 
   // ---------------------------------------------------------------- forward
@@ -281,8 +274,7 @@ final class FoldedEvaluator implements Evaluator {
     for (int fi = 0; fi < s.folds.size(); fi++) {
       long t0 = System.nanoTime();
       forwardFold(fi);
-      forwardNanos[fi] += System.nanoTime() - t0;
-      forwardExamples[fi] += n;
+      clock.forward(fi, System.nanoTime() - t0, n);
     }
     int c = s.units[s.root];
     double[] out = new double[n * c];
@@ -789,31 +781,20 @@ final class FoldedEvaluator implements Evaluator {
             (t, j) -> productDenseBackward(f.members()[j], scratch[t], gradient));
         case MIXING -> parallel(f.members().length, (t, j) -> mixingBackward(f.members()[j], scratch[t], gradient));
       }
-      backwardNanos[i] += System.nanoTime() - t0;
-      backwardExamples[i] += n;
+      clock.backward(i, System.nanoTime() - t0, n);
     }
   }
 
   @Override
   public List<FoldTiming> timings() {
-    List<FoldTiming> out = new ArrayList<>();
-    for (int i = 0; i < s.folds.size(); i++) {
-      double flops = s.denseFlopsPerExample(s.folds.get(i));
-      out.add(new FoldTiming(s.folds.get(i).description() + " @h" + s.folds.get(i).height(), forwardNanos[i] / 1e9,
-          backwardNanos[i] / 1e9, flops * forwardExamples[i], 2 * flops * backwardExamples[i]));
-    }
-    out.add(new FoldTiming("parameters (softmax of logits)", refreshNanos / 1e9, 0, 0, 0));
+    List<FoldTiming> out = new ArrayList<>(clock.timings());
     out.add(new FoldTiming("clearing gradients", 0, clearNanos / 1e9, 0, 0));
     return out;
   }
 
   @Override
   public void resetTimings() {
-    Arrays.fill(forwardNanos, 0);
-    Arrays.fill(backwardNanos, 0);
-    Arrays.fill(forwardExamples, 0);
-    Arrays.fill(backwardExamples, 0);
-    refreshNanos = 0;
+    clock.reset();
     clearNanos = 0;
   }
 

@@ -42,9 +42,7 @@ final class Nd4jEvaluator implements Evaluator {
   private final List<INDArray[]> foldWeights = new ArrayList<>();
   private final List<int[][]> foldInputs = new ArrayList<>();
   private @Nullable INDArray inputTable;
-  private final long[] forwardNanos;
-  private final long[] forwardExamples;
-  private long refreshNanos;
+  private final FoldClock clock;
   private long version = -1;
   private boolean closed;
 
@@ -89,8 +87,7 @@ final class Nd4jEvaluator implements Evaluator {
     for (Fold f : s.folds) {
       foldInputs.add(inputRows(f));
     }
-    forwardNanos = new long[s.folds.size()];
-    forwardExamples = new long[s.folds.size()];
+    clock = new FoldClock(s);
   }
 
   /**
@@ -187,7 +184,7 @@ final class Nd4jEvaluator implements Evaluator {
       });
     }
     version = v;
-    refreshNanos += System.nanoTime() - t0;
+    clock.refresh(System.nanoTime() - t0);
   }
 
   /** Returns, per child slot, the members' dense weights {@code [M, out, in]} (softmax of each row's logits). */
@@ -263,8 +260,7 @@ final class Nd4jEvaluator implements Evaluator {
         default -> throw new IllegalStateException("unexpected fold " + f.type());
       }
       Nd4j.getExecutioner().commit();
-      forwardNanos[fi] += System.nanoTime() - t0;
-      forwardExamples[fi] += n;
+      clock.forward(fi, System.nanoTime() - t0, n);
     }
     int c = s.units[s.root];
     INDArray root = arenas.get(c).getRow(regionRow[s.root]).reshape(c, cap);
@@ -363,21 +359,12 @@ final class Nd4jEvaluator implements Evaluator {
 
   @Override
   public List<FoldTiming> timings() {
-    List<FoldTiming> out = new ArrayList<>();
-    for (int i = 0; i < s.folds.size(); i++) {
-      double flops = s.denseFlopsPerExample(s.folds.get(i));
-      out.add(new FoldTiming(s.folds.get(i).description() + " @h" + s.folds.get(i).height(), forwardNanos[i] / 1e9,
-          0, flops * forwardExamples[i], 0));
-    }
-    out.add(new FoldTiming("parameters (softmax of logits)", refreshNanos / 1e9, 0, 0, 0));
-    return out;
+    return clock.timings();
   }
 
   @Override
   public void resetTimings() {
-    java.util.Arrays.fill(forwardNanos, 0);
-    java.util.Arrays.fill(forwardExamples, 0);
-    refreshNanos = 0;
+    clock.reset();
   }
 
   @Override
