@@ -1,5 +1,11 @@
 package io.circuitstream.app;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.circuitstream.stream.kafka.KafkaClients;
+import io.circuitstream.stream.message.Prediction;
 import static io.circuitstream.app.FineTuneFixtures.await;
 import static io.circuitstream.app.FineTuneFixtures.awaitJob;
 import static io.circuitstream.app.FineTuneFixtures.getJson;
@@ -67,7 +73,7 @@ class FleetConvergenceTest {
           () -> active(a).equals(promoted) && active(b).equals(promoted));
       assertThat(other.models.store().sha256(promoted)).isEqualTo(owner.models.store().sha256(promoted));
       assertThat(other.models.store().directory()).isNotEqualTo(owner.models.store().directory());
-      assertPredictionsCarry(topics, "after-promotion-", 30, promoted);
+      assertPredictionsCarry(topics, "after-promotion-", promoted);
 
       // An instance started now comes up on the announced version, though its own store had only v0001.
       try (Service late = FineTuneFixtures.start(topicsFile, group, dir.resolve("store-late"), modelFile, settings)) {
@@ -79,7 +85,7 @@ class FleetConvergenceTest {
         assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
         await("every instance back on v0001", TIMEOUT,
             () -> active(a).equals("v0001") && active(b).equals("v0001") && active(late).equals("v0001"));
-        assertPredictionsCarry(topics, "after-rollback-", 60, "v0001");
+        assertPredictionsCarry(topics, "after-rollback-", "v0001");
       }
 
       List<ConsumerRecord<String, byte[]>> announced = StreamingServiceTest.read(topics.models().name(), 2, TIMEOUT);
@@ -99,16 +105,29 @@ class FleetConvergenceTest {
   }
 
   /**
-   * Publishes 30 images and checks that every prediction of them (made by whichever instance) names the version.
-   *
-   * @param total the predictions the topic then holds in all
+   * Publishes 30 images and checks that every one gets a prediction and every prediction of them (made by
+   * whichever instance, duplicates included: at-least-once, and a rebalance may replay) names the version.
    */
-  private static void assertPredictionsCarry(Topics topics, String prefix, int total, String version) {
+  private static void assertPredictionsCarry(Topics topics, String prefix, String version) {
     StreamingServiceTest.publish(topics.images().name(), messages(Datasets.mnistTest().slice(0, 30), prefix),
         Format.BINARY);
-    List<ConsumerRecord<String, byte[]>> out = StreamingServiceTest.read(topics.predictions().name(), total, TIMEOUT);
-    List<String> versions = out.stream().map(r -> OutputCodecs.parsePrediction(r.value()))
-        .filter(p -> p.id().startsWith(prefix)).map(p -> p.modelVersion()).toList();
-    assertThat(versions).hasSize(30).containsOnly(version);
+    List<Prediction> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(KafkaTestBroker.bootstrapServers(),
+        KafkaTestBroker.uniqueName("reader"), true, false)) {
+      c.subscribe(List.of(topics.predictions().name()));
+      while (ids.size() < 30 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          Prediction p = OutputCodecs.parsePrediction(r.value());
+          if (p.id().startsWith(prefix)) {
+            out.add(p);
+            ids.add(p.id());
+          }
+        }
+      }
+    }
+    assertThat(ids).hasSize(30);
+    assertThat(out).extracting(Prediction::modelVersion).containsOnly(version);
   }
 }
