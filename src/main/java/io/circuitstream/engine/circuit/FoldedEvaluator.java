@@ -37,8 +37,19 @@ final class FoldedEvaluator implements Evaluator {
   private final NativeVector @Nullable [] zv; // product inputs of PRODUCT_DENSE, kept for training
   private final double[][] zs; // log-scale of product inputs, per partition (PRODUCT_DENSE)
   private final double[] inputLogZ;
+  /**
+   * Inference on CP circuits: a partition whose children are all pixels ("leafy") needs no product:
+   * its dense outputs for a pixel value u are a row of {@code q[d] = diag(1/max) · P_pixel · Wᵀ}
+   * ([categories x out]), looked up per example. Null when not used.
+   */
+  private final NativeVector @Nullable [] q;
+  private final boolean[] leafy; // per partition
+  private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
+  private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
+  private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
+  private final boolean[] lowMax; // [pixel][category]: max_k p_k(u) underflows; such columns take logs
   /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
-  private final double[] inputProb;
+  private final double @Nullable [] inputProb;
   private final double[] mixLog;
   private final double[] mixLin; // exp(mixLog): mixing weights in linear space
   private final double[][] ps; // log-scale of each partition of a linear mixing region, per column
@@ -75,6 +86,42 @@ final class FoldedEvaluator implements Evaluator {
     this.threads = threads;
     this.pool = threads == 1 ? null : new ForkJoinPool(threads);
     this.usesE = s.kind != LayerKind.CP_T;
+    boolean lookup = !training && s.kind == LayerKind.CP;
+    leafy = new boolean[s.numParts];
+    pixelNeedsE = new boolean[s.numVars];
+    int[] perPixel = new int[s.numVars];
+    for (int p = 0; p < s.numParts; p++) {
+      boolean all = lookup;
+      for (int c : s.partChildren[p]) {
+        all &= c < s.numVars;
+      }
+      leafy[p] = all;
+      for (int c : s.partChildren[p]) {
+        if (c < s.numVars) {
+          if (all) {
+            perPixel[c]++;
+          } else {
+            pixelNeedsE[c] = true;
+          }
+        }
+      }
+    }
+    if (!lookup) {
+      java.util.Arrays.fill(pixelNeedsE, true);
+    }
+    pixelDense = new int[s.numVars][];
+    for (int v = 0; v < s.numVars; v++) {
+      pixelDense[v] = new int[perPixel[v]];
+      perPixel[v] = 0;
+    }
+    for (int p = 0; p < s.numParts; p++) {
+      if (leafy[p]) {
+        int[] ch = s.partChildren[p];
+        for (int i = 0; i < ch.length; i++) {
+          pixelDense[ch[i]][perPixel[ch[i]]++] = s.partFirstDense[p] + i;
+        }
+      }
+    }
 
     lv = new NativeVector[s.numRegions];
     ev = usesE ? new NativeVector[s.numRegions] : null;
@@ -85,7 +132,9 @@ final class FoldedEvaluator implements Evaluator {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
       if (usesE && r != s.root) {
-        ev[r] = mem.allocate((long) s.units[r] * cap);
+        if (r >= s.numVars || pixelNeedsE[r]) {
+          ev[r] = mem.allocate((long) s.units[r] * cap);
+        }
         mv[r] = new double[cap];
       }
     }
@@ -139,14 +188,31 @@ final class FoldedEvaluator implements Evaluator {
     int maxParts = Arrays.stream(s.regionNumParts).max().orElse(1);
     for (int t = 0; t < threads; t++) {
       scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, maxParts, Math.max(maxIn, s.numCategories),
-          cap, training);
+          s.numCategories * s.spec.inputUnits(), cap, training);
     }
     locks = new Object[s.numRegions];
     for (int r = 0; r < s.numRegions; r++) {
       locks[r] = new Object();
     }
     inputLogZ = new double[s.numVars * s.spec.inputUnits()];
-    inputProb = new double[s.numVars * s.numCategories * s.spec.inputUnits()];
+    boolean anyE = false;
+    for (boolean b : pixelNeedsE) {
+      anyE |= b;
+    }
+    inputProb = anyE ? new double[s.numVars * s.numCategories * s.spec.inputUnits()] : null;
+    q = lookup ? new NativeVector[s.numDense] : null;
+    if (q != null) {
+      for (int p = 0; p < s.numParts; p++) {
+        if (leafy[p]) {
+          for (int i = 0; i < s.partChildren[p].length; i++) {
+            int d = s.partFirstDense[p] + i;
+            q[d] = mem.allocate((long) s.numCategories * s.denseOut[d]);
+          }
+        }
+      }
+    }
+    logMax = new double[lookup ? s.numVars * s.numCategories : 0];
+    lowMax = new boolean[logMax.length];
     int base = s.numParams;
     for (int r = 0; r < s.numRegions; r++) {
       if (s.mixOffset[r] >= 0) {
@@ -185,27 +251,6 @@ final class FoldedEvaluator implements Evaluator {
     double[] theta = circuit.params();
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
-    parallel(s.numVars, (t, var) -> {
-      double[] row = scratch[t].row;
-      for (int k = 0; k < kin; k++) {
-        int base = s.inputOffset(var, k);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int u = 0; u < cats; u++) {
-          max = Math.max(max, theta[base + u]);
-        }
-        double sum = 0;
-        for (int u = 0; u < cats; u++) {
-          double e = Math.exp(theta[base + u] - max);
-          row[u] = e;
-          sum += e;
-        }
-        double inv = 1.0 / sum;
-        for (int u = 0; u < cats; u++) {
-          inputProb[(var * cats + u) * kin + k] = row[u] * inv;
-        }
-        inputLogZ[var * kin + k] = max + Math.log(sum);
-      }
-    });
     parallel(s.numDense, (t, d) -> {
       int out = s.denseOut[d];
       int in = s.denseIn[d];
@@ -227,6 +272,51 @@ final class FoldedEvaluator implements Evaluator {
         double inv = 1.0 / sum;
         for (int k = 0; k < in; k++) {
           wd.put(j * in + k, tmp[k] * inv);
+        }
+      }
+    });
+    // Pixels after the dense layers: the lookup tables need the dense weights.
+    parallel(s.numVars, (t, var) -> {
+      Scratch sc = scratch[t];
+      double[] row = sc.row;
+      double[] prob = sc.pixel; // [category][unit]
+      for (int k = 0; k < kin; k++) {
+        int base = s.inputOffset(var, k);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u < cats; u++) {
+          max = Math.max(max, theta[base + u]);
+        }
+        double sum = 0;
+        for (int u = 0; u < cats; u++) {
+          double e = Math.exp(theta[base + u] - max);
+          row[u] = e;
+          sum += e;
+        }
+        double inv = 1.0 / sum;
+        for (int u = 0; u < cats; u++) {
+          prob[u * kin + k] = row[u] * inv;
+        }
+        inputLogZ[var * kin + k] = max + Math.log(sum);
+      }
+      if (inputProb != null) {
+        System.arraycopy(prob, 0, inputProb, var * cats * kin, cats * kin);
+      }
+      if (q != null && pixelDense[var].length > 0) {
+        NativeVector a = sc.pixelA;
+        for (int u = 0; u < cats; u++) {
+          double max = 0;
+          for (int k = 0; k < kin; k++) {
+            max = Math.max(max, prob[u * kin + k]);
+          }
+          logMax[var * cats + u] = Math.log(max);
+          lowMax[var * cats + u] = max < Double.MIN_NORMAL;
+          double inv = max > 0 ? 1.0 / max : 0.0;
+          for (int k = 0; k < kin; k++) {
+            a.put(u * kin + k, prob[u * kin + k] * inv);
+          }
+        }
+        for (int d : pixelDense[var]) {
+          NativeMemory.gemm(false, true, cats, s.denseOut[d], kin, a, kin, w[d], kin, 0.0, q[d], s.denseOut[d]);
         }
       }
     });
@@ -316,6 +406,22 @@ final class FoldedEvaluator implements Evaluator {
     int[] values = e.values();
     boolean[] missing = e.missing();
     int kin = s.spec.inputUnits();
+    if (!pixelNeedsE[var]) {
+      // Only leafy partitions read this pixel, through their lookup tables: just the column scale.
+      double[] m = mv[var];
+      int cats = s.numCategories;
+      for (int b = 0; b < n; b++) {
+        int idx = b * s.numVars + var;
+        if (missing != null && missing[idx]) {
+          m[b] = 0.0;
+        } else if (lowMax[var * cats + values[idx]]) {
+          m[b] = maxInputLog(var, values[idx]);
+        } else {
+          m[b] = logMax[var * cats + values[idx]];
+        }
+      }
+      return;
+    }
     if (!usesE) {
       double[] theta = circuit.params();
       NativeVector out = lv[var];
@@ -370,6 +476,61 @@ final class FoldedEvaluator implements Evaluator {
     }
   }
 
+  /** Returns {@code max_k log p_k(u)} of a pixel from the logits (for values whose probabilities underflow). */
+  private double maxInputLog(int var, int u) {
+    double[] theta = circuit.params();
+    int kin = s.spec.inputUnits();
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < kin; k++) {
+      max = Math.max(max, theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k]);
+    }
+    return max;
+  }
+
+  /**
+   * Writes the dense layer {@code d}'s outputs for pixel {@code var} by table lookup: row {@code u} of
+   * {@code q[d]} for an observed value u, 1 (the rows of W sum to 1) for a missing pixel, and for a
+   * value whose unit probabilities all underflow, {@code W · exp(log p(u) - max)} from the logits.
+   */
+  private void lookupDense(int d, int var, NativeVector target, int out) {
+    Evidence e = evidence;
+    int[] values = e.values();
+    boolean[] missing = e.missing();
+    int cats = s.numCategories;
+    int kin = s.spec.inputUnits();
+    NativeVector table = q[d];
+    for (int b = 0; b < n; b++) {
+      int idx = b * s.numVars + var;
+      if (missing != null && missing[idx]) {
+        for (int j = 0; j < out; j++) {
+          target.put(j * cap + b, 1.0);
+        }
+        continue;
+      }
+      int u = values[idx];
+      if (lowMax[var * cats + u]) {
+        double[] theta = circuit.params();
+        double mx = mv[var][b];
+        double[] ek = new double[kin];
+        for (int k = 0; k < kin; k++) {
+          ek[k] = Math.exp(theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k] - mx);
+        }
+        for (int j = 0; j < out; j++) {
+          double sum = 0;
+          for (int k = 0; k < kin; k++) {
+            sum += w[d].get(j * kin + k) * ek[k];
+          }
+          target.put(j * cap + b, sum);
+        }
+        continue;
+      }
+      int base = u * out;
+      for (int j = 0; j < out; j++) {
+        target.put(j * cap + b, table.get(base + j));
+      }
+    }
+  }
+
   /** Computes one input column from the logits when every unit's probability underflows. */
   private void inputColumnInLogSpace(int var, int value, int b, NativeVector out, double[] m) {
     double[] theta = circuit.params();
@@ -404,7 +565,11 @@ final class FoldedEvaluator implements Evaluator {
     for (int i = 0; i < ch.length; i++) {
       int d = s.partFirstDense[p] + i;
       ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
-      NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
+      if (q != null && leafy[p]) {
+        lookupDense(d, ch[i], ds[i], out);
+      } else {
+        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
+      }
       double[] m = mv[ch[i]];
       for (int b = 0; b < n; b++) {
         msum[b] += m[b];
@@ -1140,11 +1305,15 @@ final class FoldedEvaluator implements Evaluator {
     final NativeVector[] dkOwned;
     final double[][] coef;
     final double[] row;
+    final double[] pixel;
+    final NativeVector pixelA;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
-        int cap, boolean training) {
+        int pixelLength, int cap, boolean training) {
       coef = new double[maxParts][cap];
       row = new double[rowLength];
+      pixel = new double[pixelLength];
+      pixelA = mem.allocate(pixelLength);
       msum = new double[cap];
       colA = new double[cap];
       colB = new double[cap];
