@@ -492,41 +492,53 @@ final class FoldedEvaluator implements Evaluator {
    * {@code q[d]} for an observed value u, 1 (the rows of W sum to 1) for a missing pixel, and for a
    * value whose unit probabilities all underflow, {@code W · exp(log p(u) - max)} from the logits.
    */
-  private void lookupDense(int d, int var, NativeVector target, int out) {
+  private void lookupDense(int d, int var, NativeVector target, int out, Scratch sc) {
     Evidence e = evidence;
     int[] values = e.values();
     boolean[] missing = e.missing();
     int cats = s.numCategories;
     int kin = s.spec.inputUnits();
     NativeVector table = q[d];
+    int[] base = sc.index; // row offset in the table; -1 missing; -2 underflowing probabilities
+    boolean low = false;
     for (int b = 0; b < n; b++) {
       int idx = b * s.numVars + var;
       if (missing != null && missing[idx]) {
-        for (int j = 0; j < out; j++) {
-          target.put(j * cap + b, 1.0);
-        }
+        base[b] = -1;
+      } else if (lowMax[var * cats + values[idx]]) {
+        base[b] = -2;
+        low = true;
+      } else {
+        base[b] = values[idx] * out;
+      }
+    }
+    // Unit-major so that the writes run along a row; the table (categories x out) stays in cache.
+    for (int j = 0; j < out; j++) {
+      int row = j * cap;
+      for (int b = 0; b < n; b++) {
+        target.put(row + b, base[b] >= 0 ? table.get(base[b] + j) : 1.0);
+      }
+    }
+    if (!low) {
+      return;
+    }
+    double[] theta = circuit.params();
+    double[] ek = new double[kin];
+    for (int b = 0; b < n; b++) {
+      if (base[b] != -2) {
         continue;
       }
-      int u = values[idx];
-      if (lowMax[var * cats + u]) {
-        double[] theta = circuit.params();
-        double mx = mv[var][b];
-        double[] ek = new double[kin];
-        for (int k = 0; k < kin; k++) {
-          ek[k] = Math.exp(theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k] - mx);
-        }
-        for (int j = 0; j < out; j++) {
-          double sum = 0;
-          for (int k = 0; k < kin; k++) {
-            sum += w[d].get(j * kin + k) * ek[k];
-          }
-          target.put(j * cap + b, sum);
-        }
-        continue;
+      int u = values[b * s.numVars + var];
+      double mx = mv[var][b];
+      for (int k = 0; k < kin; k++) {
+        ek[k] = Math.exp(theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k] - mx);
       }
-      int base = u * out;
       for (int j = 0; j < out; j++) {
-        target.put(j * cap + b, table.get(base + j));
+        double sum = 0;
+        for (int k = 0; k < kin; k++) {
+          sum += w[d].get(j * kin + k) * ek[k];
+        }
+        target.put(j * cap + b, sum);
       }
     }
   }
@@ -566,7 +578,7 @@ final class FoldedEvaluator implements Evaluator {
       int d = s.partFirstDense[p] + i;
       ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
       if (q != null && leafy[p]) {
-        lookupDense(d, ch[i], ds[i], out);
+        lookupDense(d, ch[i], ds[i], out, sc);
       } else {
         NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
       }
