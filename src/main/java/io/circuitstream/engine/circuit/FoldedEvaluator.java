@@ -258,20 +258,9 @@ final class FoldedEvaluator implements Evaluator {
       NativeVector wd = w[d];
       double[] tmp = scratch[t].row;
       for (int j = 0; j < out; j++) {
-        int row = off + j * in;
-        double max = Double.NEGATIVE_INFINITY;
+        Numerics.softmax(theta, off + j * in, in, tmp);
         for (int k = 0; k < in; k++) {
-          max = Math.max(max, theta[row + k]);
-        }
-        double sum = 0;
-        for (int k = 0; k < in; k++) {
-          double e = Math.exp(theta[row + k] - max);
-          tmp[k] = e;
-          sum += e;
-        }
-        double inv = 1.0 / sum;
-        for (int k = 0; k < in; k++) {
-          wd.put(j * in + k, tmp[k] * inv);
+          wd.put(j * in + k, tmp[k]);
         }
       }
     });
@@ -281,22 +270,10 @@ final class FoldedEvaluator implements Evaluator {
       double[] row = sc.row;
       double[] prob = sc.pixel; // [category][unit]
       for (int k = 0; k < kin; k++) {
-        int base = s.inputOffset(var, k);
-        double max = Double.NEGATIVE_INFINITY;
+        inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row);
         for (int u = 0; u < cats; u++) {
-          max = Math.max(max, theta[base + u]);
+          prob[u * kin + k] = row[u];
         }
-        double sum = 0;
-        for (int u = 0; u < cats; u++) {
-          double e = Math.exp(theta[base + u] - max);
-          row[u] = e;
-          sum += e;
-        }
-        double inv = 1.0 / sum;
-        for (int u = 0; u < cats; u++) {
-          prob[u * kin + k] = row[u] * inv;
-        }
-        inputLogZ[var * kin + k] = max + Math.log(sum);
       }
       if (inputProb != null) {
         System.arraycopy(prob, 0, inputProb, var * cats * kin, cats * kin);

@@ -50,6 +50,28 @@ final class Numerics {
     }
   }
 
+  /**
+   * Writes the softmax of {@code a[off .. off+len)} into {@code out[0 .. len)}, shifted by the maximum,
+   * and returns the log-normaliser {@code log Σ exp(a)}.
+   */
+  static double softmax(double[] a, int off, int len, double[] out) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < len; i++) {
+      max = Math.max(max, a[off + i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < len; i++) {
+      double e = Math.exp(a[off + i] - max);
+      out[i] = e;
+      sum += e;
+    }
+    double inv = 1.0 / sum;
+    for (int i = 0; i < len; i++) {
+      out[i] *= inv;
+    }
+    return max + Math.log(sum);
+  }
+
   /** Sets the first {@code len} entries of a buffer to zero. */
   static void zero(NativeVector buf, int len) {
     buf.clear(len);
