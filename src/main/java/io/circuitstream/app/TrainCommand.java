@@ -65,6 +65,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "float32 (faster, ~7 digits) or float64 storage and products while training (default: ${DEFAULT-VALUE})")
   String precision = "float64";
 
+  @Option(names = "--schedule", defaultValue = "constant",
+      description = "learning rate over the run: constant (the notebook's) or cosine (decays to 0 at the last planned step) (default: ${DEFAULT-VALUE})")
+  String schedule = "constant";
+
   @Override
   public Integer call() {
     CircuitSpec spec;
@@ -73,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
       spec = circuit.spec();
       config = TrainerConfig.builder().lambda(lambda).learningRate(learningRate).batchSize(batch).evalEvery(evalEvery)
           .patience(patience).maxEpochs(epochs).maxSteps(maxSteps).inputDropout(inputDropout).seed(seed)
-          .threads(threads).precision(Precision.parse(precision)).build();
+          .threads(threads).precision(Precision.parse(precision)).schedule(TrainerConfig.Schedule.parse(schedule)).build();
       if (!(falseAlarmRate >= 0 && falseAlarmRate < 1)) {
         throw new IllegalArgumentException("--false-alarm-rate must be in [0, 1), got " + falseAlarmRate);
       }

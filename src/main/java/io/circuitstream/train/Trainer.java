@@ -78,6 +78,11 @@ public final class Trainer {
     Batcher batcher = new Batcher(train, config.batchSize());
     int[] order = new int[train.size()];
     int step = 0;
+    int perEpoch = (order.length + config.batchSize() - 1) / config.batchSize();
+    int planned = config.maxEpochs() * perEpoch;
+    if (config.maxSteps() > 0) {
+      planned = Math.min(planned, config.maxSteps());
+    }
     Running running = new Running();
     boolean done = false;
     try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), true, config.precision())) {
@@ -90,7 +95,7 @@ public final class Trainer {
           HybridLoss.Value v = loss.evaluate(out, batcher.labels(), outputGradient);
           Arrays.fill(gradient, 0.0);
           ev.backward(Arrays.copyOf(outputGradient, e.size() * circuit.numClasses()), gradient);
-          adam.step(circuit, gradient);
+          adam.step(circuit, gradient, config.learningRate() * config.schedule().factor(step + 1, planned));
           step++;
           running.add(v);
           listener.onStep(step, epoch, running.mean(), running.imagesPerSecond());

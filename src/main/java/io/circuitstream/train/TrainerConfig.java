@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param seed seed of the shuffling and the dropout masks
  * @param threads threads per fold
  * @param precision storage and products of the training evaluator (parameters stay float64)
+ * @param schedule how the learning rate changes over the run
  */
 public record TrainerConfig(
     double lambda,
@@ -31,7 +32,45 @@ public record TrainerConfig(
     double inputDropout,
     long seed,
     int threads,
-    Precision precision) {
+    Precision precision,
+    Schedule schedule) {
+
+  /** How the learning rate changes over a run. */
+  public enum Schedule {
+    /** The same learning rate at every step, as the notebook. */
+    CONSTANT,
+    /**
+     * Cosine decay from the learning rate at the first step to zero after the last planned step
+     * ({@code maxEpochs} epochs, or {@code maxSteps} when that comes first).
+     */
+    COSINE;
+
+    /** Parses {@code constant} or {@code cosine}. */
+    public static Schedule parse(String s) {
+      for (Schedule v : values()) {
+        if (v.label().equals(s)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("schedule must be constant or cosine, got \"" + s + "\"");
+    }
+
+    /** Returns the lower-case name used on the command line and in provenance. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Returns the factor applied to the learning rate at {@code step} (1-based) of {@code planned}.
+     */
+    public double factor(int step, int planned) {
+      if (this == CONSTANT || planned <= 1) {
+        return 1;
+      }
+      double t = Math.min(1.0, (step - 1) / (double) planned);
+      return 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+  }
 
   /** Validates the settings; messages name the field. */
   public TrainerConfig {
@@ -48,12 +87,13 @@ public record TrainerConfig(
       throw new IllegalArgumentException("maxSteps must be >= 0 (0 = no limit), got " + maxSteps);
     }
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(schedule, "schedule");
     if (!(inputDropout >= 0 && inputDropout < 1)) {
       throw new IllegalArgumentException("inputDropout must be in [0, 1), got " + inputDropout);
     }
   }
 
-  /** Returns a builder with the notebook's defaults: λ 0.5, Adam 0.02, batch 256, validate every 200 steps, patience 3, 10 epochs. */
+  /** Returns a builder with the notebook's defaults: λ 0.5, Adam 0.02 (constant), batch 256, validate every 200 steps, patience 3, 10 epochs. */
   public static Builder builder() {
     return new Builder();
   }
@@ -71,6 +111,7 @@ public record TrainerConfig(
     m.put("inputDropout", Double.toString(inputDropout));
     m.put("seed", Long.toString(seed));
     m.put("precision", precision.label());
+    m.put("schedule", schedule.label());
     return m;
   }
 
@@ -87,6 +128,7 @@ public record TrainerConfig(
     private long seed = 42;
     private int threads = Runtime.getRuntime().availableProcessors();
     private Precision precision = Precision.FLOAT64;
+    private Schedule schedule = Schedule.CONSTANT;
 
     private Builder() {}
 
@@ -150,6 +192,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Sets the learning-rate schedule (default constant). */
+    public Builder schedule(Schedule v) {
+      schedule = v;
+      return this;
+    }
+
     /** Sets the threads per fold. */
     public Builder threads(int v) {
       threads = v;
@@ -159,7 +207,7 @@ public record TrainerConfig(
     /** Returns the validated settings. */
     public TrainerConfig build() {
       return new TrainerConfig(lambda, learningRate, batchSize, evalEvery, patience, maxEpochs, maxSteps,
-          inputDropout, seed, threads, precision);
+          inputDropout, seed, threads, precision, schedule);
     }
   }
 }

@@ -47,11 +47,21 @@ public final class Adam {
 
   /** Applies one step to the circuit's parameters, given their gradient. */
   public void step(Circuit circuit, double[] gradient) {
-    circuit.updateParameters(params -> step(params, gradient));
+    step(circuit, gradient, learningRate);
+  }
+
+  /** Applies one step with step size {@code rate} (a schedule's) instead of the constructor's. */
+  public void step(Circuit circuit, double[] gradient, double rate) {
+    circuit.updateParameters(params -> step(params, gradient, rate));
   }
 
   /** Applies one step to {@code params} in place, given their gradient. */
   public void step(double[] params, double[] gradient) {
+    step(params, gradient, learningRate);
+  }
+
+  /** Applies one step to {@code params} in place with step size {@code learningRate}. */
+  public void step(double[] params, double[] gradient, double learningRate) {
     if (params.length != m.length || gradient.length != m.length) {
       throw new IllegalArgumentException("expected " + m.length + " parameters and gradients");
     }
