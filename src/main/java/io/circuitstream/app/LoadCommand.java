@@ -74,11 +74,13 @@ public final class LoadCommand implements Callable<Integer> {
     try (Service service = Service.start(cfg, model, System.err)) {
       int total = warmup + count;
       long[] latencyMicros = new long[total];
+      long[] queueMicros = new long[total];
+      long[] scoringMicros = new long[total];
       byte[] seen = new byte[total];
       AtomicLong received = new AtomicLong();
       AtomicBoolean done = new AtomicBoolean();
       long[] window = new long[2];
-      Thread reader = new Thread(() -> read(service, seen, latencyMicros, received, done, window), "load-reader");
+      Thread reader = new Thread(() -> read(service, seen, latencyMicros, queueMicros, scoringMicros, received, done, window), "load-reader");
       reader.start();
       ImageSource images = ImageSource.open("mnist-test", 0, 1);
       long start = System.nanoTime();
@@ -113,15 +115,15 @@ public final class LoadCommand implements Callable<Integer> {
       }
       done.set(true);
       reader.join();
-      report(total, seen, latencyMicros, window, service);
+      report(total, seen, latencyMicros, queueMicros, scoringMicros, window, service);
     } finally {
       deleteTree(brokerData); // the load test's own throw-away broker data
     }
     return 0;
   }
 
-  private void read(Service service, byte[] seen, long[] latencyMicros, AtomicLong received, AtomicBoolean done,
-      long[] window) {
+  private void read(Service service, byte[] seen, long[] latencyMicros, long[] queueMicros, long[] scoringMicros,
+      AtomicLong received, AtomicBoolean done, long[] window) {
     try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(service.bootstrapServers,
         "circuitstream-load-reader-" + System.nanoTime(), true, false)) {
       c.subscribe(List.of(service.topics.predictions().name()));
@@ -135,6 +137,8 @@ public final class LoadCommand implements Callable<Integer> {
           }
           if (seen[i] == 1) {
             latencyMicros[i] = (now - pr.recordTimestampMs()) * 1000;
+            queueMicros[i] = Math.round(pr.queueMillis() * 1000);
+            scoringMicros[i] = Math.round(pr.scoringMillis() * 1000);
             if (i >= warmup && window[0] == 0) {
               window[0] = System.nanoTime();
             }
@@ -146,7 +150,8 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private void report(int total, byte[] seen, long[] latencyMicros, long[] window, Service service) {
+  private void report(int total, byte[] seen, long[] latencyMicros, long[] queueMicros, long[] scoringMicros,
+      long[] window, Service service) {
     long lost = 0;
     long duplicated = 0;
     for (int i = 0; i < total; i++) {
@@ -163,6 +168,14 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("p50Millis", percentile(measured, 0.50));
     r.put("p99Millis", percentile(measured, 0.99));
     r.put("p999Millis", percentile(measured, 0.999));
+    // Where the time goes: record timestamp -> scoring starts (Kafka in, batching, waiting for the
+    // scorer), and the batch's scoring itself; the rest is publishing and reading the prediction.
+    long[] queue = sortedAfterWarmup(queueMicros, latencyMicros, total);
+    long[] scoring = sortedAfterWarmup(scoringMicros, latencyMicros, total);
+    r.put("queueP50Millis", percentile(queue, 0.50));
+    r.put("queueP99Millis", percentile(queue, 0.99));
+    r.put("scoringP50Millis", percentile(scoring, 0.50));
+    r.put("scoringP99Millis", percentile(scoring, 0.99));
     r.put("lost", lost);
     r.put("duplicated", duplicated);
     r.put("batches", service.pipeline.batches());
@@ -172,6 +185,11 @@ public final class LoadCommand implements Callable<Integer> {
     } else {
       r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %s%n", k, v));
     }
+  }
+
+  private long[] sortedAfterWarmup(long[] values, long[] latencyMicros, int total) {
+    return java.util.stream.IntStream.range(warmup, total).filter(i -> latencyMicros[i] > 0).mapToLong(i -> values[i])
+        .sorted().toArray();
   }
 
   private static double percentile(long[] sortedMicros, double q) {

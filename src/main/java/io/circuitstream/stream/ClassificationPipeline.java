@@ -14,10 +14,18 @@ import io.circuitstream.stream.kafka.PolledRecord;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.OodAlert;
 import io.circuitstream.stream.message.Prediction;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,9 +41,12 @@ import reactor.core.scheduler.Schedulers;
  * <p>Records flow as: {@link KafkaSource} → {@code bufferTimeout(maxBatch, maxWait, fair
  * back-pressure)} → one batch at a time on the scoring thread: decode and validate each record
  * (invalid ones become dead letters with the reason), score the valid ones with the active model
- * (one version for the whole batch), publish predictions and alerts, wait for Kafka's
- * acknowledgements, and only then commit the batch's offsets. A failed publish is retried, never
- * skipped, so nothing is lost; the stream does not stop for bad input.
+ * (one version for the whole batch) and hand predictions and alerts to the producer. The scoring
+ * thread then goes on to the next batch while Kafka acknowledges this one; a batch's offsets are
+ * committed once its outputs and those of every earlier batch are acknowledged, so commits stay in
+ * order (at-least-once). At most {@value #MAX_UNACKED} batches wait for acknowledgements at a time. A
+ * failed publish is retried, never skipped, so nothing is lost; the stream does not stop for bad
+ * input. In exactly-once mode each batch is one transaction and the scoring thread waits for it.
  */
 public final class ClassificationPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClassificationPipeline.class);
@@ -45,7 +56,17 @@ public final class ClassificationPipeline implements AutoCloseable {
   private final KafkaSink sink;
   private final ModelService models;
   private final ServiceMetrics metrics;
+  /** Batches whose outputs may wait for acknowledgements while the scoring thread goes on. */
+  static final int MAX_UNACKED = 4;
+
   private final Scheduler scorer = Schedulers.newSingle("classify");
+  private final ExecutorService retries = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "classify-retry");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ArrayDeque<CompletableFuture<Void>> unacked = new ArrayDeque<>();
+  private volatile CompletableFuture<Void> committed = CompletableFuture.completedFuture(null);
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong images = new AtomicLong();
   private volatile boolean closing;
@@ -107,14 +128,52 @@ public final class ClassificationPipeline implements AutoCloseable {
       }
     }
     Map<String, Map<Integer, Long>> next = KafkaSource.nextOffsets(batch);
-    publish(out, next);
+    if (config.exactlyOnce()) {
+      if (publishBlocking(out, next)) {
+        done(batch.size(), validRecords);
+      }
+    } else {
+      publishInOrder(out, next, batch.size(), validRecords);
+    }
+  }
+
+  /**
+   * Hands the outputs to the producer and chains the commit of {@code next} after their
+   * acknowledgements and after every earlier batch's commit; waits only while {@value #MAX_UNACKED}
+   * batches are unacknowledged.
+   */
+  private void publishInOrder(List<OutRecord> out, Map<String, Map<Integer, Long>> next, int records,
+      List<PolledRecord> validRecords) {
+    CompletableFuture<Void> acks;
+    try {
+      acks = sink.send(out);
+    } catch (RuntimeException e) {
+      acks = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> delivered = acks.exceptionallyComposeAsync(e -> {
+      LOG.warn("publishing a batch failed ({}); retrying", e.toString());
+      return publishBlocking(out, null) ? CompletableFuture.completedFuture(null)
+          : CompletableFuture.failedFuture(new IllegalStateException("closing before the batch was published"));
+    }, retries);
+    committed = committed.thenCombine(delivered, (a, b) -> null).thenRun(() -> {
+      source.commit(next);
+      done(records, validRecords);
+    });
+    unacked.addLast(committed);
+    while (unacked.size() > MAX_UNACKED || (!unacked.isEmpty() && unacked.peekFirst().isDone())) {
+      // A failed commit chain means the pipeline is closing: those records will be consumed again.
+      unacked.pollFirst().handle((v, e) -> null).join();
+    }
+  }
+
+  private void done(int records, List<PolledRecord> validRecords) {
     long acked = System.currentTimeMillis();
     for (PolledRecord r : validRecords) {
       metrics.endToEnd(Math.max(0, acked - r.timestampMs()) / 1e3);
     }
-    source.release(batch.size());
+    source.release(records);
     batches.incrementAndGet();
-    images.addAndGet(batch.size());
+    images.addAndGet(records);
   }
 
   private void addResults(ScoredBatch scored, List<PolledRecord> records, long scoringStart, List<OutRecord> out) {
@@ -158,36 +217,42 @@ public final class ClassificationPipeline implements AutoCloseable {
     return new OutRecord(config.deadLetterTopic(), r.key(), r.value(), h);
   }
 
-  /** Publishes the outputs and commits the offsets, retrying until Kafka takes them or the pipeline closes. */
-  private void publish(List<OutRecord> out, Map<String, Map<Integer, Long>> next) {
+  /**
+   * Publishes the outputs, retrying until Kafka takes them or the pipeline closes; in exactly-once
+   * mode in one transaction with the offsets {@code next}, else without committing. Returns whether
+   * they were published.
+   */
+  private boolean publishBlocking(List<OutRecord> out, @Nullable Map<String, Map<Integer, Long>> next) {
     long backoff = 100;
     while (true) {
       try {
-        if (config.exactlyOnce()) {
+        if (next != null) {
           sink.sendInTransaction(out, next, source);
         } else {
           sink.send(out).join();
-          source.commit(next);
         }
-        return;
+        return true;
       } catch (RuntimeException e) {
         if (closing) {
           LOG.warn("pipeline closing with an unpublished batch of {} records; they will be consumed again", out.size());
-          return;
+          return false;
         }
         LOG.warn("publishing a batch failed ({}); retrying in {} ms", e.toString(), backoff);
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
         backoff = Math.min(5000, backoff * 2);
       }
     }
   }
 
-  /** Stops consuming, lets the batch in progress finish, and closes the consumer and the producer. */
+  /**
+   * Stops consuming, lets the batch in progress finish and its outputs be acknowledged, and closes
+   * the consumer and the producer.
+   */
   @Override
   public void close() {
     closing = true;
@@ -196,7 +261,16 @@ public final class ClassificationPipeline implements AutoCloseable {
     if (d != null) {
       d.dispose();
     }
-    scorer.disposeGracefully().block(java.time.Duration.ofSeconds(10));
+    scorer.disposeGracefully().block(Duration.ofSeconds(10));
+    try {
+      committed.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("pipeline closing before its last batches were acknowledged ({}); they will be consumed again",
+          e.toString());
+    }
+    retries.shutdownNow();
     sink.close();
   }
 }
