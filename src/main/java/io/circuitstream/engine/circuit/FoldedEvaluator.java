@@ -5,9 +5,6 @@ import io.circuitstream.engine.circuit.Structure.FoldType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +21,7 @@ final class FoldedEvaluator implements Evaluator {
   private final int cap;
   private final boolean training;
   private final int threads;
-  private final @Nullable ForkJoinPool pool;
+  private final Workers workers;
   private final NativeMemory mem;
   private final boolean usesE;
 
@@ -84,7 +81,7 @@ final class FoldedEvaluator implements Evaluator {
     this.cap = capacity;
     this.training = training;
     this.threads = threads;
-    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+    this.workers = new Workers(threads);
     this.usesE = s.kind != LayerKind.CP_T;
     boolean lookup = !training && s.kind == LayerKind.CP;
     leafy = new boolean[s.numParts];
@@ -1236,27 +1233,8 @@ final class FoldedEvaluator implements Evaluator {
 
   // ---------------------------------------------------------------- plumbing
 
-  /** A task over members, told which thread's scratch to use. */
-  private interface MemberTask {
-    void run(int thread, int member);
-  }
-
-  private void parallel(int count, MemberTask task) {
-    if (pool == null || count < 2) {
-      for (int i = 0; i < count; i++) {
-        task.run(0, i);
-      }
-      return;
-    }
-    // Members are claimed one at a time rather than split in advance, so that a thread delayed by other
-    // work on its core (Kafka, the JIT, GC) does not hold up the whole fold.
-    int t = Math.min(threads, count);
-    AtomicInteger next = new AtomicInteger();
-    pool.submit(() -> IntStream.range(0, t).parallel().forEach(th -> {
-      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-        task.run(th, i);
-      }
-    })).join();
+  private void parallel(int count, Workers.MemberTask task) {
+    workers.run(count, task);
   }
 
   private void checkOpen() {
@@ -1269,9 +1247,7 @@ final class FoldedEvaluator implements Evaluator {
   public void close() {
     if (!closed) {
       closed = true;
-      if (pool != null) {
-        pool.shutdown();
-      }
+      workers.close();
       mem.close();
     }
   }
