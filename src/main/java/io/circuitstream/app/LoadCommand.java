@@ -10,7 +10,6 @@ import io.circuitstream.stream.message.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +157,7 @@ public final class LoadCommand implements Callable<Integer> {
       lost += seen[i] == 0 ? 1 : 0;
       duplicated += seen[i] > 1 ? seen[i] - 1 : 0;
     }
-    long[] measured = Arrays.stream(Arrays.copyOfRange(latencyMicros, warmup, total)).filter(v -> v > 0).sorted().toArray();
+    long[] measured = sortedAfterWarmup(latencyMicros, latencyMicros, total);
     double seconds = (window[1] - window[0]) / 1e9;
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("images", count);
@@ -187,6 +186,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  /** Returns the values of the measured images (after the warm-up, with a prediction), sorted. */
   private long[] sortedAfterWarmup(long[] values, long[] latencyMicros, int total) {
     return java.util.stream.IntStream.range(warmup, total).filter(i -> latencyMicros[i] > 0).mapToLong(i -> values[i])
         .sorted().toArray();

@@ -50,15 +50,14 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ClassificationPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClassificationPipeline.class);
+  /** Batches whose outputs may wait for acknowledgements while the scoring thread goes on. */
+  static final int MAX_UNACKED = 4;
 
   private final PipelineConfig config;
   private final KafkaSource source;
   private final KafkaSink sink;
   private final ModelService models;
   private final ServiceMetrics metrics;
-  /** Batches whose outputs may wait for acknowledgements while the scoring thread goes on. */
-  static final int MAX_UNACKED = 4;
-
   private final Scheduler scorer = Schedulers.newSingle("classify");
   private final ExecutorService retries = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "classify-retry");

@@ -20,7 +20,6 @@ final class FoldedEvaluator implements Evaluator {
   private final Structure s;
   private final int cap;
   private final boolean training;
-  private final int threads;
   private final Workers workers;
   private final NativeMemory mem;
   private final boolean usesE;
@@ -80,7 +79,6 @@ final class FoldedEvaluator implements Evaluator {
     this.s = circuit.structure();
     this.cap = capacity;
     this.training = training;
-    this.threads = threads;
     this.workers = new Workers(threads);
     this.usesE = s.kind != LayerKind.CP_T;
     boolean lookup = !training && s.kind == LayerKind.CP;
@@ -265,28 +263,27 @@ final class FoldedEvaluator implements Evaluator {
     parallel(s.numVars, (t, var) -> {
       Scratch sc = scratch[t];
       double[] row = sc.row;
-      double[] prob = sc.pixel; // [category][unit]
+      // [category][unit], written where the input fold reads it, else in scratch for the tables only.
+      double[] prob = inputProb != null ? inputProb : sc.pixel;
+      int at = inputProb != null ? var * cats * kin : 0;
       for (int k = 0; k < kin; k++) {
         inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row);
         for (int u = 0; u < cats; u++) {
-          prob[u * kin + k] = row[u];
+          prob[at + u * kin + k] = row[u];
         }
-      }
-      if (inputProb != null) {
-        System.arraycopy(prob, 0, inputProb, var * cats * kin, cats * kin);
       }
       if (q != null && pixelDense[var].length > 0) {
         NativeVector a = sc.pixelA;
         for (int u = 0; u < cats; u++) {
           double max = 0;
           for (int k = 0; k < kin; k++) {
-            max = Math.max(max, prob[u * kin + k]);
+            max = Math.max(max, prob[at + u * kin + k]);
           }
           logMax[var * cats + u] = Math.log(max);
           lowMax[var * cats + u] = max < Double.MIN_NORMAL;
           double inv = max > 0 ? 1.0 / max : 0.0;
           for (int k = 0; k < kin; k++) {
-            a.put(u * kin + k, prob[u * kin + k] * inv);
+            a.put(u * kin + k, prob[at + u * kin + k] * inv);
           }
         }
         for (int d : pixelDense[var]) {
