@@ -32,7 +32,7 @@ public final class ReproduceCommand implements Callable<Integer> {
   static final double[] LAMBDAS = {0, 0.25, 0.5, 0.75, 1};
   static final long CIRCUIT_SEED = 42;
   /** Values of configuration keys added later, for model files written before they existed. */
-  private static final Map<String, String> BEFORE_THE_KEY = Map.of("precision", "float64", "schedule", "constant");
+  private static final Map<String, String> BEFORE_THE_KEY = Map.of("precision", "float64", "schedule", "constant", "shift", "0");
   // The notebook's test results (cirkit on a GPU): accuracy, L, L_gen, L_dis per λ.
   static final double[][] NOTEBOOK = {
       {0.8962, 0.856072, 671.160388, 0.317449},

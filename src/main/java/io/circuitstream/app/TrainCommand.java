@@ -69,6 +69,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "learning rate over the run: constant (the notebook's) or cosine (decays to 0 at the last planned step) (default: ${DEFAULT-VALUE})")
   String schedule = "constant";
 
+  @Option(names = "--shift", defaultValue = "0",
+      description = "augment: translate each training image by a random offset of up to this many pixels per axis (default: ${DEFAULT-VALUE}, off)")
+  int shift;
+
   @Override
   public Integer call() {
     CircuitSpec spec;
@@ -77,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
       spec = circuit.spec();
       config = TrainerConfig.builder().lambda(lambda).learningRate(learningRate).batchSize(batch).evalEvery(evalEvery)
           .patience(patience).maxEpochs(epochs).maxSteps(maxSteps).inputDropout(inputDropout).seed(seed)
-          .threads(threads).precision(Precision.parse(precision)).schedule(TrainerConfig.Schedule.parse(schedule)).build();
+          .threads(threads).precision(Precision.parse(precision)).schedule(TrainerConfig.Schedule.parse(schedule)).shift(shift).build();
       if (!(falseAlarmRate >= 0 && falseAlarmRate < 1)) {
         throw new IllegalArgumentException("--false-alarm-rate must be in [0, 1), got " + falseAlarmRate);
       }

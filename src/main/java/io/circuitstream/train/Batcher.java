@@ -49,13 +49,37 @@ final class Batcher {
    * @param rate missing rate in [0, 1); 0 gives complete evidence
    */
   Evidence load(int @Nullable [] order, int from, int to, double rate, MaskMode mode, SplittableRandom rnd) {
+    return load(order, from, to, 0, rate, mode, rnd);
+  }
+
+  /**
+   * Loads examples {@code order[from .. to)}, each translated by its own random offset of at most
+   * {@code shift} pixels along each axis, and returns them as evidence.
+   *
+   * <p>Pixels moved in from outside the image are background (0) and observed; masks are drawn
+   * after the translation.
+   *
+   * @param order example indices; {@code null} means the identity
+   * @param shift largest translation in pixels; 0 copies the images unchanged and draws no offsets
+   * @param rate missing rate in [0, 1); 0 gives complete evidence
+   */
+  Evidence load(int @Nullable [] order, int from, int to, int shift, double rate, MaskMode mode, SplittableRandom rnd) {
     int n = to - from;
     byte[] src = data.pixels();
+    int rows = data.rows();
+    int cols = data.cols();
     for (int i = 0; i < n; i++) {
       int ex = order == null ? from + i : order[from + i];
       int off = ex * pixels;
-      for (int j = 0; j < pixels; j++) {
-        values[i * pixels + j] = src[off + j] & 0xff;
+      int dy = shift == 0 ? 0 : rnd.nextInt(2 * shift + 1) - shift;
+      int dx = shift == 0 ? 0 : rnd.nextInt(2 * shift + 1) - shift;
+      for (int r = 0; r < rows; r++) {
+        int sr = r - dy;
+        for (int c = 0; c < cols; c++) {
+          int sc = c - dx;
+          boolean inside = sr >= 0 && sr < rows && sc >= 0 && sc < cols;
+          values[i * pixels + r * cols + c] = inside ? src[off + sr * cols + sc] & 0xff : 0;
+        }
       }
       labels[i] = data.label(ex);
     }

@@ -90,7 +90,7 @@ public final class Trainer {
         shuffle(order, rnd);
         for (int from = 0; from < order.length && !done; from += config.batchSize()) {
           int to = Math.min(order.length, from + config.batchSize());
-          Evidence e = batcher.load(order, from, to, config.inputDropout(), Batcher.MaskMode.BERNOULLI, rnd);
+          Evidence e = batcher.load(order, from, to, config.shift(), config.inputDropout(), Batcher.MaskMode.BERNOULLI, rnd);
           ClassScores out = ev.logLikelihoods(e);
           HybridLoss.Value v = loss.evaluate(out, batcher.labels(), outputGradient);
           Arrays.fill(gradient, 0.0);

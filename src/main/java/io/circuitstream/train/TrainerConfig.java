@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param threads threads per fold
  * @param precision storage and products of the training evaluator (parameters stay float64)
  * @param schedule how the learning rate changes over the run
+ * @param shift largest random translation, in pixels along each axis, applied to each training image
+ *     (0 = off); pixels moved in from outside the image are background (0)
  */
 public record TrainerConfig(
     double lambda,
@@ -33,7 +35,8 @@ public record TrainerConfig(
     long seed,
     int threads,
     Precision precision,
-    Schedule schedule) {
+    Schedule schedule,
+    int shift) {
 
   /** How the learning rate changes over a run. */
   public enum Schedule {
@@ -88,6 +91,9 @@ public record TrainerConfig(
     }
     Objects.requireNonNull(precision, "precision");
     Objects.requireNonNull(schedule, "schedule");
+    if (shift < 0) {
+      throw new IllegalArgumentException("shift must be >= 0 pixels (0 = off), got " + shift);
+    }
     if (!(inputDropout >= 0 && inputDropout < 1)) {
       throw new IllegalArgumentException("inputDropout must be in [0, 1), got " + inputDropout);
     }
@@ -112,6 +118,7 @@ public record TrainerConfig(
     m.put("seed", Long.toString(seed));
     m.put("precision", precision.label());
     m.put("schedule", schedule.label());
+    m.put("shift", Integer.toString(shift));
     return m;
   }
 
@@ -129,6 +136,7 @@ public record TrainerConfig(
     private int threads = Runtime.getRuntime().availableProcessors();
     private Precision precision = Precision.FLOAT64;
     private Schedule schedule = Schedule.CONSTANT;
+    private int shift;
 
     private Builder() {}
 
@@ -198,6 +206,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Sets the largest random translation of training images in pixels (default 0, off). */
+    public Builder shift(int v) {
+      shift = v;
+      return this;
+    }
+
     /** Sets the threads per fold. */
     public Builder threads(int v) {
       threads = v;
@@ -207,7 +221,7 @@ public record TrainerConfig(
     /** Returns the validated settings. */
     public TrainerConfig build() {
       return new TrainerConfig(lambda, learningRate, batchSize, evalEvery, patience, maxEpochs, maxSteps,
-          inputDropout, seed, threads, precision, schedule);
+          inputDropout, seed, threads, precision, schedule, shift);
     }
   }
 }
