@@ -43,7 +43,7 @@ final class FoldedEvaluator implements Evaluator {
   private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
   private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
-  private final boolean[] lowMax; // [pixel][category]: max_k p_k(u) underflows; such columns take logs
+  private final boolean[] lowMax; // [pixel][category]: some p_k(u) underflows; such columns take logs
   /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
   private final double @Nullable [] inputProb;
   private final double[] mixLog;
@@ -276,11 +276,14 @@ final class FoldedEvaluator implements Evaluator {
         NativeVector a = sc.pixelA;
         for (int u = 0; u < cats; u++) {
           double max = 0;
+          double min = Double.POSITIVE_INFINITY;
           for (int k = 0; k < kin; k++) {
             max = Math.max(max, prob[at + u * kin + k]);
+            min = Math.min(min, prob[at + u * kin + k]);
           }
           logMax[var * cats + u] = Math.log(max);
-          lowMax[var * cats + u] = max < Double.MIN_NORMAL;
+          // A unit whose probability underflows would make its ratio to the max wrong: take logs.
+          lowMax[var * cats + u] = min < Double.MIN_NORMAL;
           double inv = max > 0 ? 1.0 / max : 0.0;
           for (int k = 0; k < kin; k++) {
             a.put(u * kin + k, prob[at + u * kin + k] * inv);
@@ -423,13 +426,15 @@ final class FoldedEvaluator implements Evaluator {
       }
       int at = (var * s.numCategories + values[idx]) * kin;
       double max = 0;
+      double min = Double.POSITIVE_INFINITY;
       for (int k = 0; k < kin; k++) {
         max = Math.max(max, inputProb[at + k]);
+        min = Math.min(min, inputProb[at + k]);
       }
       base[b] = at;
       inv[b] = 1.0 / max;
       m[b] = Math.log(max);
-      redo[b] = max < Double.MIN_NORMAL;
+      redo[b] = min < Double.MIN_NORMAL; // an underflowed unit's ratio to the max would be wrong
       fallback |= redo[b];
     }
     for (int k = 0; k < kin; k++) {
@@ -544,6 +549,18 @@ final class FoldedEvaluator implements Evaluator {
     int[] ch = s.partChildren[p];
     double[] msum = sc.msum;
     Arrays.fill(msum, 0, n, 0.0);
+    if (q != null && leafy[p] && lookupProduct(p, out, ch, sc)) {
+      for (int c : ch) {
+        double[] m = mv[c];
+        for (int b = 0; b < n; b++) {
+          msum[b] += m[b];
+        }
+      }
+      if (emit(p, r, out, sc.prod, msum, null, ch, sc)) {
+        return;
+      }
+      Arrays.fill(msum, 0, n, 0.0); // a product underflowed: redo the partition with its factors kept
+    }
     NativeVector[] ds = sc.dk;
     for (int i = 0; i < ch.length; i++) {
       int d = s.partFirstDense[p] + i;
@@ -574,14 +591,76 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /**
+   * Writes the product of a leafy partition's dense outputs into {@code sc.prod} straight from the
+   * lookup tables, one pass with no per-child buffers.
+   *
+   * <p>Returns false, writing nothing, when a child pixel's value has underflowing unit
+   * probabilities; the caller then takes the general path.
+   */
+  private boolean lookupProduct(int p, int out, int[] ch, Scratch sc) {
+    Evidence e = evidence;
+    int[] values = e.values();
+    boolean[] missing = e.missing();
+    int cats = s.numCategories;
+    int arity = ch.length;
+    int[][] bases = sc.bases; // per child: row offset in its table, -1 for a missing pixel
+    for (int i = 0; i < arity; i++) {
+      int var = ch[i];
+      int[] base = bases[i];
+      for (int b = 0; b < n; b++) {
+        int idx = b * s.numVars + var;
+        if (missing != null && missing[idx]) {
+          base[b] = -1;
+        } else if (lowMax[var * cats + values[idx]]) {
+          return false;
+        } else {
+          base[b] = values[idx] * out;
+        }
+      }
+    }
+    NativeVector prod = sc.prod;
+    int d0 = s.partFirstDense[p];
+    NativeVector t0 = q[d0];
+    int[] b0 = bases[0];
+    if (arity == 2) {
+      NativeVector t1 = q[d0 + 1];
+      int[] b1 = bases[1];
+      for (int j = 0; j < out; j++) {
+        int row = j * cap;
+        for (int b = 0; b < n; b++) {
+          double v0 = b0[b] >= 0 ? t0.get(b0[b] + j) : 1.0;
+          double v1 = b1[b] >= 0 ? t1.get(b1[b] + j) : 1.0;
+          prod.put(row + b, v0 * v1);
+        }
+      }
+      return true;
+    }
+    for (int j = 0; j < out; j++) {
+      int row = j * cap;
+      for (int b = 0; b < n; b++) {
+        double v = b0[b] >= 0 ? t0.get(b0[b] + j) : 1.0;
+        for (int i = 1; i < arity; i++) {
+          int bi = bases[i][b];
+          if (bi >= 0) {
+            v *= q[d0 + i].get(bi + j);
+          }
+        }
+        prod.put(row + b, v);
+      }
+    }
+    return true;
+  }
+
+  /**
    * Stores a partition's value given in linear space ({@code value = prod · exp(scale)}).
    *
    * <p>A single-partition inner region gets its E and m directly, with no exp or log per unit; the
    * root and the partitions of mixing regions get log-values. A column where a product underflows is
-   * recomputed from the logs of its factors, so nothing is clamped.
+   * recomputed from the logs of its factors, so nothing is clamped. Without factors such a column
+   * makes it return false, leaving the partition to be recomputed; otherwise it returns true.
    */
-  private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
-      Scratch sc) {
+  private boolean emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector @Nullable [] factors,
+      int[] ch, Scratch sc) {
     // Below the root with E-consumers, a partition keeps E and m: the region's own when it is the
     // only partition, else its own pair that the linear mixing layer combines.
     boolean direct = usesE && r != s.root;
@@ -604,7 +683,7 @@ final class FoldedEvaluator implements Evaluator {
       for (int b = 0; b < n; b++) {
         double max = colMax[b];
         m[b] = max == 0 ? Double.NEGATIVE_INFINITY : Math.log(max) + scale[b];
-        colMin[b] = colMin[b] < Double.MIN_NORMAL && max > 0 ? -1 : 0; // -1 marks a column to redo in log space
+        colMin[b] = colMin[b] < Double.MIN_NORMAL ? -1 : 0; // -1: redo in log space (also when all of it underflowed)
         colMax[b] = max == 0 ? 0 : 1.0 / max;
       }
       for (int k = 0; k < out; k++) {
@@ -615,7 +694,7 @@ final class FoldedEvaluator implements Evaluator {
       }
     } else {
       for (int b = 0; b < n; b++) {
-        colMin[b] = colMin[b] < Double.MIN_NORMAL && colMax[b] > 0 ? -1 : 0;
+        colMin[b] = colMin[b] < Double.MIN_NORMAL ? -1 : 0;
       }
       for (int k = 0; k < out; k++) {
         int row = k * cap;
@@ -626,9 +705,13 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (int b = 0; b < n; b++) {
       if (colMin[b] < 0) {
+        if (factors == null) {
+          return false;
+        }
         logColumn(b, out, target, m, factors, ch, scale[b]);
       }
     }
+    return true;
   }
 
   /** Recomputes one column in log space from the factors (CP: one per child; else one, already scaled). */
@@ -1261,6 +1344,7 @@ final class FoldedEvaluator implements Evaluator {
     final double[] colA;
     final double[] colB;
     final int[] index;
+    final int[][] bases;
     final boolean[] flags;
     final NativeVector prod;
     final NativeVector[] dk;
@@ -1280,6 +1364,7 @@ final class FoldedEvaluator implements Evaluator {
       colA = new double[cap];
       colB = new double[cap];
       index = new int[cap];
+      bases = new int[training ? 0 : maxArity][cap];
       flags = new boolean[cap];
       prod = mem.allocate((long) maxOut * cap);
       dk = new NativeVector[maxArity];

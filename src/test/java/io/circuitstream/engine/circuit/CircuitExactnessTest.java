@@ -235,6 +235,43 @@ class CircuitExactnessTest {
 
   @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
   @MethodSource("tinyCircuits")
+  void partlyUnderflowingProbabilitiesAndProductsAgreeWithTheReference(String graph, LayerKind kind, int h, int w,
+      int cats) {
+    // Between ordinary and extreme: input spreads of 100–500 leave each pixel value's most likely unit
+    // normal while other units' probabilities underflow, and products of dense outputs underflow
+    // entirely in some columns. Both cases must be taken through log space, in the inference evaluator
+    // (lookup tables) and the training one.
+    CircuitSpec spec = spec(graph, kind, h, w, cats);
+    int inputs = spec.numVariables() * spec.inputUnits() * cats;
+    for (double inputSpread : new double[] {100, 200, 300, 500}) {
+      for (double weightSpread : new double[] {150, 300}) {
+        for (long seed = 1; seed <= 6; seed++) {
+          Circuit circuit = Circuit.create(spec, seed);
+          double[] theta = circuit.parameters();
+          for (int i = 0; i < theta.length; i++) {
+            theta[i] = i < inputs ? inputSpread * theta[i] : Math.max(-350, Math.min(350, weightSpread * theta[i]));
+          }
+          circuit.setParameters(theta);
+          Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 23 + seed);
+          double[] reference = circuit.evaluateUnfolded(e).values();
+          for (boolean training : new boolean[] {false, true}) {
+            try (Evaluator ev = circuit.evaluator(8, 2, training)) {
+              double[] folded = ev.logLikelihoods(e).values();
+              for (int i = 0; i < folded.length; i++) {
+                assertThat(folded[i])
+                    .as("input spread %s, weight spread %s, seed %d, training %s, entry %d", inputSpread,
+                        weightSpread, seed, training, i)
+                    .isCloseTo(reference[i], within(1e-9 * Math.max(1, Math.abs(reference[i]))));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
   void mixingColumnsRedoneInLogSpaceGiveTheSameValuesAndGradients(String graph, LayerKind kind, int h, int w,
       int cats) {
     // The linear mixing layer falls back to log space for columns whose values would underflow; forcing
