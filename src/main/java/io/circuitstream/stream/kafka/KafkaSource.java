@@ -102,7 +102,7 @@ public final class KafkaSource implements AutoCloseable {
       c.subscribe(List.of(topic));
       boolean paused = false;
       while (running.get()) {
-        drainCommits(c);
+        drainCommits(c, false);
         boolean full = inFlight.get() >= maxInFlight;
         if (full && !paused) {
           c.pause(c.assignment());
@@ -122,7 +122,7 @@ public final class KafkaSource implements AutoCloseable {
           reportLag(c);
         }
       }
-      drainCommits(c);
+      drainCommits(c, true);
       sink.complete();
     } catch (WakeupException e) {
       sink.complete();
@@ -140,7 +140,12 @@ public final class KafkaSource implements AutoCloseable {
     }
   }
 
-  private void drainCommits(KafkaConsumer<String, byte[]> c) {
+  /**
+   * Commits the queued offsets: asynchronously while consuming, so that fetching does not wait for
+   * the broker's answer (the client sends commits in order; a failed one is covered by the next), and
+   * synchronously when closing.
+   */
+  private void drainCommits(KafkaConsumer<String, byte[]> c, boolean sync) {
     Map<TopicPartition, OffsetAndMetadata> merged = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> next;
     while ((next = commits.poll()) != null) {
@@ -155,7 +160,15 @@ public final class KafkaSource implements AutoCloseable {
       return;
     }
     try {
-      c.commitSync(merged);
+      if (sync) {
+        c.commitSync(merged);
+      } else {
+        c.commitAsync(merged, (offsets, e) -> {
+          if (e != null) {
+            LOG.warn("offset commit failed ({}); records may be processed again", e.toString());
+          }
+        });
+      }
     } catch (RuntimeException e) {
       // The partitions moved to another instance: it will process from the last commit (at-least-once).
       LOG.warn("offset commit failed ({}); records may be processed again", e.toString());
