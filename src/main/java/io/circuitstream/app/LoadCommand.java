@@ -52,6 +52,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--model", description = "model file to serve (default: the newest in the model store)")
   Path model;
 
+  @Option(names = "--timeline", description = "also write one CSV row per measured image (index, latency, queue and scoring ms) to this file")
+  @org.jspecify.annotations.Nullable Path timeline;
+
   @Option(names = "--set", description = "override a service setting (repeatable)")
   Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -179,10 +182,28 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("duplicated", duplicated);
     r.put("batches", service.pipeline.batches());
     r.put("meanBatchSize", Math.round(10.0 * service.pipeline.records() / Math.max(1, service.pipeline.batches())) / 10.0);
+    if (timeline != null) {
+      writeTimeline(timeline, total, latencyMicros, queueMicros, scoringMicros);
+    }
     if (json) {
       System.out.println(Json.object(r));
     } else {
       r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %s%n", k, v));
+    }
+  }
+
+  private void writeTimeline(Path file, int total, long[] latencyMicros, long[] queueMicros, long[] scoringMicros) {
+    StringBuilder sb = new StringBuilder("index,latency_ms,queue_ms,scoring_ms\n");
+    for (int i = warmup; i < total; i++) {
+      if (latencyMicros[i] > 0) {
+        sb.append(i).append(',').append(latencyMicros[i] / 1000.0).append(',').append(queueMicros[i] / 1000.0)
+            .append(',').append(scoringMicros[i] / 1000.0).append('\n');
+      }
+    }
+    try {
+      java.nio.file.Files.writeString(file, sb);
+    } catch (java.io.IOException e) {
+      System.err.println("load: could not write " + file + ": " + e.getMessage());
     }
   }
 
