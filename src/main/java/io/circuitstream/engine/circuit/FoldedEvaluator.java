@@ -469,25 +469,11 @@ final class FoldedEvaluator implements Evaluator {
    * value whose unit probabilities all underflow, {@code W · exp(log p(u) - max)} from the logits.
    */
   private void lookupDense(int d, int var, NativeVector target, int out, Scratch sc) {
-    Evidence e = evidence;
-    int[] values = e.values();
-    boolean[] missing = e.missing();
-    int cats = s.numCategories;
+    int[] values = evidence.values();
     int kin = s.spec.inputUnits();
     NativeVector table = q[d];
-    int[] base = sc.index; // row offset in the table; -1 missing; -2 underflowing probabilities
-    boolean low = false;
-    for (int b = 0; b < n; b++) {
-      int idx = b * s.numVars + var;
-      if (missing != null && missing[idx]) {
-        base[b] = -1;
-      } else if (lowMax[var * cats + values[idx]]) {
-        base[b] = -2;
-        low = true;
-      } else {
-        base[b] = values[idx] * out;
-      }
-    }
+    int[] base = sc.index;
+    boolean low = tableRows(var, out, base);
     // Unit-major so that the writes run along a row; the table (categories x out) stays in cache.
     for (int j = 0; j < out; j++) {
       int row = j * cap;
@@ -547,20 +533,18 @@ final class FoldedEvaluator implements Evaluator {
     int r = s.partRegion[p];
     int out = s.units[r];
     int[] ch = s.partChildren[p];
-    double[] msum = sc.msum;
+    double[] msum = sc.msum; // the column scale of the product: the sum of the children's
     Arrays.fill(msum, 0, n, 0.0);
-    if (q != null && leafy[p] && lookupProduct(p, out, ch, sc)) {
-      for (int c : ch) {
-        double[] m = mv[c];
-        for (int b = 0; b < n; b++) {
-          msum[b] += m[b];
-        }
+    for (int c : ch) {
+      double[] m = mv[c];
+      for (int b = 0; b < n; b++) {
+        msum[b] += m[b];
       }
-      if (emit(p, r, out, sc.prod, msum, null, ch, sc)) {
-        return;
-      }
-      Arrays.fill(msum, 0, n, 0.0); // a product underflowed: redo the partition with its factors kept
     }
+    if (q != null && leafy[p] && lookupProduct(p, out, ch, sc) && emit(p, r, out, sc.prod, msum, null, ch, sc)) {
+      return;
+    }
+    // Otherwise (not leafy, or a value or product underflowed) with the dense outputs kept as factors.
     NativeVector[] ds = sc.dk;
     for (int i = 0; i < ch.length; i++) {
       int d = s.partFirstDense[p] + i;
@@ -569,10 +553,6 @@ final class FoldedEvaluator implements Evaluator {
         lookupDense(d, ch[i], ds[i], out, sc);
       } else {
         NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
-      }
-      double[] m = mv[ch[i]];
-      for (int b = 0; b < n; b++) {
-        msum[b] += m[b];
       }
     }
     // The product of the dense outputs, in linear space with the column scale msum.
@@ -591,6 +571,30 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /**
+   * Fills {@code base} with, per example, the row offset of pixel {@code var}'s value in a lookup
+   * table of {@code out} columns: -1 for a missing pixel, -2 for a value with underflowing unit
+   * probabilities. Returns whether any value underflows.
+   */
+  private boolean tableRows(int var, int out, int[] base) {
+    int[] values = evidence.values();
+    boolean[] missing = evidence.missing();
+    int at = var * s.numCategories;
+    boolean low = false;
+    for (int b = 0; b < n; b++) {
+      int idx = b * s.numVars + var;
+      if (missing != null && missing[idx]) {
+        base[b] = -1;
+      } else if (lowMax[at + values[idx]]) {
+        base[b] = -2;
+        low = true;
+      } else {
+        base[b] = values[idx] * out;
+      }
+    }
+    return low;
+  }
+
+  /**
    * Writes the product of a leafy partition's dense outputs into {@code sc.prod} straight from the
    * lookup tables, one pass with no per-child buffers.
    *
@@ -598,24 +602,11 @@ final class FoldedEvaluator implements Evaluator {
    * probabilities; the caller then takes the general path.
    */
   private boolean lookupProduct(int p, int out, int[] ch, Scratch sc) {
-    Evidence e = evidence;
-    int[] values = e.values();
-    boolean[] missing = e.missing();
-    int cats = s.numCategories;
     int arity = ch.length;
     int[][] bases = sc.bases; // per child: row offset in its table, -1 for a missing pixel
     for (int i = 0; i < arity; i++) {
-      int var = ch[i];
-      int[] base = bases[i];
-      for (int b = 0; b < n; b++) {
-        int idx = b * s.numVars + var;
-        if (missing != null && missing[idx]) {
-          base[b] = -1;
-        } else if (lowMax[var * cats + values[idx]]) {
-          return false;
-        } else {
-          base[b] = values[idx] * out;
-        }
+      if (tableRows(ch[i], out, bases[i])) {
+        return false;
       }
     }
     NativeVector prod = sc.prod;

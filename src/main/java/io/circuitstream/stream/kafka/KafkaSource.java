@@ -165,14 +165,18 @@ public final class KafkaSource implements AutoCloseable {
       } else {
         c.commitAsync(merged, (offsets, e) -> {
           if (e != null) {
-            LOG.warn("offset commit failed ({}); records may be processed again", e.toString());
+            commitFailed(e);
           }
         });
       }
     } catch (RuntimeException e) {
-      // The partitions moved to another instance: it will process from the last commit (at-least-once).
-      LOG.warn("offset commit failed ({}); records may be processed again", e.toString());
+      commitFailed(e);
     }
+  }
+
+  /** A failed commit loses nothing: the partitions' next owner processes from the last commit (at-least-once). */
+  private static void commitFailed(Exception e) {
+    LOG.warn("offset commit failed ({}); records may be processed again", e.toString());
   }
 
   private static @Nullable String header(ConsumerRecord<String, byte[]> r, String name) {
