@@ -541,7 +541,8 @@ final class FoldedEvaluator implements Evaluator {
         msum[b] += m[b];
       }
     }
-    if (q != null && leafy[p] && lookupProduct(p, out, ch, sc) && emit(p, r, out, sc.prod, msum, null, ch, sc)) {
+    if (q != null && leafy[p] && (pairLookup(p, r, out, ch, msum, sc)
+        || lookupProduct(p, out, ch, sc) && emit(p, r, out, sc.prod, msum, null, ch, sc))) {
       return;
     }
     // Otherwise (not leafy, or a value or product underflowed) with the dense outputs kept as factors.
@@ -592,6 +593,79 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
     return low;
+  }
+
+  /**
+   * Stores the E and m of a leafy two-pixel partition whose region keeps E and m, in one pass per
+   * image: the product of the two table rows, its largest value and the scaled row, with no
+   * intermediate buffer. Rows are read contiguously, one image at a time.
+   *
+   * <p>Returns false, having written nothing that the general path does not overwrite, when it does
+   * not apply (another arity, the root, a mixing partition) or when a value or a product underflows.
+   */
+  private boolean pairLookup(int p, int r, int out, int[] ch, double[] scale, Scratch sc) {
+    if (ch.length != 2 || !usesE || r == s.root) {
+      return false;
+    }
+    int[] b0 = sc.bases[0];
+    int[] b1 = sc.bases[1];
+    if (tableRows(ch[0], out, b0) || tableRows(ch[1], out, b1)) {
+      return false;
+    }
+    boolean single = s.regionNumParts[r] == 1;
+    NativeVector target = single ? ev[r] : pv[p];
+    double[] m = single ? mv[r] : ps[p];
+    int d0 = s.partFirstDense[p];
+    NativeVector t0 = q[d0];
+    NativeVector t1 = q[d0 + 1];
+    double[] v = sc.tile; // [unit][image of the tile]: rows are written to the target whole
+    double[] inv = sc.colB;
+    for (int b0t = 0; b0t < n; b0t += TILE) {
+      int width = Math.min(TILE, n - b0t);
+      for (int t = 0; t < width; t++) {
+        int b = b0t + t;
+        int r0 = b0[b];
+        int r1 = b1[b];
+        double max = 0;
+        double min = Double.POSITIVE_INFINITY;
+        if (r0 >= 0 && r1 >= 0) {
+          for (int j = 0; j < out; j++) {
+            double x = t0.get(r0 + j) * t1.get(r1 + j);
+            v[j * TILE + t] = x;
+            max = Math.max(max, x);
+            min = Math.min(min, x);
+          }
+        } else if (r0 >= 0 || r1 >= 0) {
+          NativeVector one = r0 >= 0 ? t0 : t1;
+          int at = Math.max(r0, r1);
+          for (int j = 0; j < out; j++) {
+            double x = one.get(at + j);
+            v[j * TILE + t] = x;
+            max = Math.max(max, x);
+            min = Math.min(min, x);
+          }
+        } else {
+          for (int j = 0; j < out; j++) {
+            v[j * TILE + t] = 1.0;
+          }
+          max = 1.0;
+          min = 1.0;
+        }
+        if (min < Double.MIN_NORMAL) {
+          return false; // redone in log space by the general path
+        }
+        m[b] = Math.log(max) + scale[b];
+        inv[t] = 1.0 / max;
+      }
+      for (int j = 0; j < out; j++) {
+        int row = j * cap + b0t;
+        int at = j * TILE;
+        for (int t = 0; t < width; t++) {
+          target.put(row + t, v[at + t] * inv[t]);
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -1323,6 +1397,9 @@ final class FoldedEvaluator implements Evaluator {
     }
   }
 
+  /** Images per tile where a pass writes unit rows: one cache line of float32 values per row. */
+  private static final int TILE = 16;
+
   /** Per-thread working memory. */
   private static final class Scratch {
     final NativeVector d;
@@ -1342,6 +1419,7 @@ final class FoldedEvaluator implements Evaluator {
     final NativeVector[] dkOwned;
     final double[][] coef;
     final double[] row;
+    final double[] tile;
     final double[] pixel;
     final NativeVector pixelA;
 
@@ -1349,6 +1427,7 @@ final class FoldedEvaluator implements Evaluator {
         int pixelLength, int cap, boolean training) {
       coef = new double[maxParts][cap];
       row = new double[rowLength];
+      tile = new double[maxUnits * TILE];
       pixel = new double[pixelLength];
       pixelA = mem.allocate(pixelLength);
       msum = new double[cap];
