@@ -174,9 +174,10 @@ final class Service implements AutoCloseable {
     }
 
     boolean exactlyOnce = config.string("kafka.delivery").equals("exactly-once");
+    int maxWaitMs = config.integer("pipeline.batch.max-wait-ms");
     KafkaSource source = new KafkaSource(bootstrap, config.string("kafka.group.id"), topics.images().name(),
         config.integer("pipeline.max-in-flight"), maxBatch, exactlyOnce, config.integer("kafka.session-timeout-ms"),
-        metrics::consumerLag);
+        maxWaitMs, metrics::consumerLag);
     AdminTokens.Resolved token = AdminTokens.resolve(config.optional("admin.token"), null);
     int adminPort = config.integer("admin.port");
     String instance = config.optional("kafka.instance-id");
@@ -187,7 +188,7 @@ final class Service implements AutoCloseable {
     Limits limits = new Limits(width, height, config.integer("input.max-bytes"));
     PipelineConfig pc = new PipelineConfig(topics.images().name(), topics.predictions().name(),
         topics.oodAlerts().name(), topics.imagesDlq().name(), maxBatch,
-        Duration.ofMillis(config.integer("pipeline.batch.max-wait-ms")), exactlyOnce, limits);
+        Duration.ofMillis(maxWaitMs), exactlyOnce, limits);
     ClassificationPipeline pipeline = new ClassificationPipeline(pc, source, sink, models, metrics);
     pipeline.start();
     modelsTopic.watch(fleet::apply);
@@ -198,7 +199,7 @@ final class Service implements AutoCloseable {
       FineTuneConfig ft = config.fineTune();
       KafkaSource feedback = new KafkaSource(bootstrap, config.string("kafka.group.id") + FEEDBACK_GROUP_SUFFIX,
           topics.labelledImages().name(), config.integer("pipeline.max-in-flight"), maxBatch, false,
-          config.integer("kafka.session-timeout-ms"), (partition, lag) -> { });
+          config.integer("kafka.session-timeout-ms"), maxWaitMs, (partition, lag) -> { });
       sidePipeline = SidePipeline.start(ft, feedback, fleet, fineTuneMetrics, limits,
           () -> OriginalData.mnist(ft.validationImages()), BuildInfo.version());
       fineTuning = sidePipeline;

@@ -49,7 +49,7 @@ class FineTuneServiceTest {
     models = new ModelService(store, 16, 1, 784, r -> { });
     models.activate("v0001");
     ModelFleet fleet = new ModelFleet(models, announced::add, r -> { }, a -> { });
-    KafkaSource unused = new KafkaSource("127.0.0.1:1", "g", "labelled", 100, 10, false, 6000, (p, l) -> { });
+    KafkaSource unused = new KafkaSource("127.0.0.1:1", "g", "labelled", 100, 10, false, 6000, 5, (p, l) -> { });
     service = new FineTuneService(CONFIG, unused, fleet, new FineTuneMetrics(new ServiceMetrics()), Limits.MNIST,
         () -> {
           try {
