@@ -541,8 +541,7 @@ final class FoldedEvaluator implements Evaluator {
         msum[b] += m[b];
       }
     }
-    if (q != null && leafy[p] && (pairLookup(p, r, out, ch, msum, sc)
-        || lookupProduct(p, out, ch, sc) && emit(p, r, out, sc.prod, msum, null, ch, sc))) {
+    if (q != null && leafy[p] && leafyLookup(p, r, out, ch, msum, sc)) {
       return;
     }
     // Otherwise (not leafy, or a value or product underflowed) with the dense outputs kept as factors.
@@ -596,121 +595,87 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /**
-   * Stores the E and m of a leafy two-pixel partition whose region keeps E and m, in one pass per
-   * image: the product of the two table rows, its largest value and the scaled row, with no
-   * intermediate buffer. Rows are read contiguously, one image at a time.
+   * Stores a leafy partition's value straight from the lookup tables, in one pass per image: the
+   * product of the children's table rows (a missing pixel contributes 1), its largest value, and the
+   * row scaled by it (E and m) or its logs (the root and partitions of mixing regions without E).
+   * Values go to the target through tiles of {@value #TILE} images, so each unit row is written whole.
    *
-   * <p>Returns false, having written nothing that the general path does not overwrite, when it does
-   * not apply (another arity, the root, a mixing partition) or when a value or a product underflows.
+   * <p>Returns false, leaving the partition to the general path (which overwrites everything this
+   * wrote), when a pixel value has underflowing unit probabilities or a product underflows.
    */
-  private boolean pairLookup(int p, int r, int out, int[] ch, double[] scale, Scratch sc) {
-    if (ch.length != 2 || !usesE || r == s.root) {
-      return false;
+  private boolean leafyLookup(int p, int r, int out, int[] ch, double[] scale, Scratch sc) {
+    int arity = ch.length;
+    int[][] rows = sc.bases; // per child: row offset in its table, -1 for a missing pixel
+    for (int i = 0; i < arity; i++) {
+      if (tableRows(ch[i], out, rows[i])) {
+        return false;
+      }
     }
-    int[] b0 = sc.bases[0];
-    int[] b1 = sc.bases[1];
-    if (tableRows(ch[0], out, b0) || tableRows(ch[1], out, b1)) {
-      return false;
-    }
+    // As in emit: a region below the root keeps E and m (its own when it is the only partition).
+    boolean direct = r != s.root;
     boolean single = s.regionNumParts[r] == 1;
-    NativeVector target = single ? ev[r] : pv[p];
-    double[] m = single ? mv[r] : ps[p];
+    NativeVector target = !direct || !single ? pv[p] : ev[r];
+    double @Nullable [] m = !direct ? null : single ? mv[r] : ps[p];
     int d0 = s.partFirstDense[p];
-    NativeVector t0 = q[d0];
-    NativeVector t1 = q[d0 + 1];
-    double[] v = sc.tile; // [unit][image of the tile]: rows are written to the target whole
+    double[] v = sc.tile; // [unit][image of the tile]
     double[] inv = sc.colB;
-    for (int b0t = 0; b0t < n; b0t += TILE) {
-      int width = Math.min(TILE, n - b0t);
+    for (int first = 0; first < n; first += TILE) {
+      int width = Math.min(TILE, n - first);
       for (int t = 0; t < width; t++) {
-        int b = b0t + t;
-        int r0 = b0[b];
-        int r1 = b1[b];
+        int b = first + t;
         double max = 0;
         double min = Double.POSITIVE_INFINITY;
-        if (r0 >= 0 && r1 >= 0) {
+        if (arity == 2 && rows[0][b] >= 0 && rows[1][b] >= 0) {
+          // The common case, in one loop: it is most of the height-1 time.
+          NativeVector t0 = q[d0];
+          NativeVector t1 = q[d0 + 1];
+          int r0 = rows[0][b];
+          int r1 = rows[1][b];
           for (int j = 0; j < out; j++) {
             double x = t0.get(r0 + j) * t1.get(r1 + j);
             v[j * TILE + t] = x;
             max = Math.max(max, x);
             min = Math.min(min, x);
           }
-        } else if (r0 >= 0 || r1 >= 0) {
-          NativeVector one = r0 >= 0 ? t0 : t1;
-          int at = Math.max(r0, r1);
+        } else {
+          double[] u = sc.unit; // this image's product, contiguous; a missing pixel's factor is 1
+          Arrays.fill(u, 0, out, 1.0);
+          for (int i = 0; i < arity; i++) {
+            int at = rows[i][b];
+            if (at >= 0) {
+              NativeVector table = q[d0 + i];
+              for (int j = 0; j < out; j++) {
+                u[j] *= table.get(at + j);
+              }
+            }
+          }
           for (int j = 0; j < out; j++) {
-            double x = one.get(at + j);
+            double x = u[j];
             v[j * TILE + t] = x;
             max = Math.max(max, x);
             min = Math.min(min, x);
           }
-        } else {
-          for (int j = 0; j < out; j++) {
-            v[j * TILE + t] = 1.0;
-          }
-          max = 1.0;
-          min = 1.0;
         }
         if (min < Double.MIN_NORMAL) {
           return false; // redone in log space by the general path
         }
-        m[b] = Math.log(max) + scale[b];
-        inv[t] = 1.0 / max;
+        if (m != null) {
+          m[b] = Math.log(max) + scale[b];
+          inv[t] = 1.0 / max;
+        }
       }
       for (int j = 0; j < out; j++) {
-        int row = j * cap + b0t;
+        int row = j * cap + first;
         int at = j * TILE;
-        for (int t = 0; t < width; t++) {
-          target.put(row + t, v[at + t] * inv[t]);
-        }
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Writes the product of a leafy partition's dense outputs into {@code sc.prod} straight from the
-   * lookup tables, one pass with no per-child buffers.
-   *
-   * <p>Returns false, writing nothing, when a child pixel's value has underflowing unit
-   * probabilities; the caller then takes the general path.
-   */
-  private boolean lookupProduct(int p, int out, int[] ch, Scratch sc) {
-    int arity = ch.length;
-    int[][] bases = sc.bases; // per child: row offset in its table, -1 for a missing pixel
-    for (int i = 0; i < arity; i++) {
-      if (tableRows(ch[i], out, bases[i])) {
-        return false;
-      }
-    }
-    NativeVector prod = sc.prod;
-    int d0 = s.partFirstDense[p];
-    NativeVector t0 = q[d0];
-    int[] b0 = bases[0];
-    if (arity == 2) {
-      NativeVector t1 = q[d0 + 1];
-      int[] b1 = bases[1];
-      for (int j = 0; j < out; j++) {
-        int row = j * cap;
-        for (int b = 0; b < n; b++) {
-          double v0 = b0[b] >= 0 ? t0.get(b0[b] + j) : 1.0;
-          double v1 = b1[b] >= 0 ? t1.get(b1[b] + j) : 1.0;
-          prod.put(row + b, v0 * v1);
-        }
-      }
-      return true;
-    }
-    for (int j = 0; j < out; j++) {
-      int row = j * cap;
-      for (int b = 0; b < n; b++) {
-        double v = b0[b] >= 0 ? t0.get(b0[b] + j) : 1.0;
-        for (int i = 1; i < arity; i++) {
-          int bi = bases[i][b];
-          if (bi >= 0) {
-            v *= q[d0 + i].get(bi + j);
+        if (m != null) {
+          for (int t = 0; t < width; t++) {
+            target.put(row + t, v[at + t] * inv[t]);
+          }
+        } else {
+          for (int t = 0; t < width; t++) {
+            target.put(row + t, Math.log(v[at + t]) + scale[first + t]);
           }
         }
-        prod.put(row + b, v);
       }
     }
     return true;
@@ -721,11 +686,10 @@ final class FoldedEvaluator implements Evaluator {
    *
    * <p>A single-partition inner region gets its E and m directly, with no exp or log per unit; the
    * root and the partitions of mixing regions get log-values. A column where a product underflows is
-   * recomputed from the logs of its factors, so nothing is clamped. Without factors such a column
-   * makes it return false, leaving the partition to be recomputed; otherwise it returns true.
+   * recomputed from the logs of its factors, so nothing is clamped.
    */
-  private boolean emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector @Nullable [] factors,
-      int[] ch, Scratch sc) {
+  private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
+      Scratch sc) {
     // Below the root with E-consumers, a partition keeps E and m: the region's own when it is the
     // only partition, else its own pair that the linear mixing layer combines.
     boolean direct = usesE && r != s.root;
@@ -770,13 +734,9 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (int b = 0; b < n; b++) {
       if (colMin[b] < 0) {
-        if (factors == null) {
-          return false;
-        }
         logColumn(b, out, target, m, factors, ch, scale[b]);
       }
     }
-    return true;
   }
 
   /** Recomputes one column in log space from the factors (CP: one per child; else one, already scaled). */
@@ -1420,6 +1380,7 @@ final class FoldedEvaluator implements Evaluator {
     final double[][] coef;
     final double[] row;
     final double[] tile;
+    final double[] unit;
     final double[] pixel;
     final NativeVector pixelA;
 
@@ -1428,6 +1389,7 @@ final class FoldedEvaluator implements Evaluator {
       coef = new double[maxParts][cap];
       row = new double[rowLength];
       tile = new double[maxUnits * TILE];
+      unit = new double[maxUnits];
       pixel = new double[pixelLength];
       pixelA = mem.allocate(pixelLength);
       msum = new double[cap];
