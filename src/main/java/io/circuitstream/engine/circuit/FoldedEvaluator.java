@@ -123,10 +123,10 @@ final class FoldedEvaluator implements Evaluator {
     mv = new double[usesE ? s.numRegions : 0][];
     for (int r = 0; r < s.numRegions; r++) {
       // With E-consumers, single-partition regions below the root keep only E and m.
-      if (s.regionNumParts[r] <= 1 && (!usesE || r == s.root)) {
+      if (s.regionNumParts[r] <= 1 && !keepsE(r)) {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
-      if (usesE && r != s.root) {
+      if (keepsE(r)) {
         if (r >= s.numVars || pixelNeedsE[r]) {
           ev[r] = mem.allocate((long) s.units[r] * cap);
         }
@@ -611,11 +611,8 @@ final class FoldedEvaluator implements Evaluator {
         return false;
       }
     }
-    // As in emit: a region below the root keeps E and m (its own when it is the only partition).
-    boolean direct = r != s.root;
-    boolean single = s.regionNumParts[r] == 1;
-    NativeVector target = !direct || !single ? pv[p] : ev[r];
-    double @Nullable [] m = !direct ? null : single ? mv[r] : ps[p];
+    NativeVector target = valueTarget(p, r);
+    double @Nullable [] m = valueScale(p, r);
     int d0 = s.partFirstDense[p];
     double[] v = sc.tile; // [unit][image of the tile]
     double[] inv = sc.colB;
@@ -682,6 +679,24 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /**
+   * Returns where partition {@code p} of region {@code r} stores its value. Below the root with
+   * E-consumers a partition keeps E and m: the region's own when it is the only partition, else its
+   * own pair that the linear mixing layer combines; the root and log-space regions keep log-values.
+   */
+  private NativeVector valueTarget(int p, int r) {
+    return keepsE(r) && s.regionNumParts[r] == 1 ? ev[r] : pv[p];
+  }
+
+  /** Returns the column log-scale m that goes with {@link #valueTarget}'s E, or null for log-values. */
+  private double @Nullable [] valueScale(int p, int r) {
+    return !keepsE(r) ? null : s.regionNumParts[r] == 1 ? mv[r] : ps[p];
+  }
+
+  private boolean keepsE(int r) {
+    return usesE && r != s.root;
+  }
+
+  /**
    * Stores a partition's value given in linear space ({@code value = prod · exp(scale)}).
    *
    * <p>A single-partition inner region gets its E and m directly, with no exp or log per unit; the
@@ -690,12 +705,8 @@ final class FoldedEvaluator implements Evaluator {
    */
   private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
       Scratch sc) {
-    // Below the root with E-consumers, a partition keeps E and m: the region's own when it is the
-    // only partition, else its own pair that the linear mixing layer combines.
-    boolean direct = usesE && r != s.root;
-    boolean single = s.regionNumParts[r] == 1;
-    NativeVector target = !direct || !single ? pv[p] : ev[r];
-    double @Nullable [] m = !direct ? null : single ? mv[r] : ps[p];
+    NativeVector target = valueTarget(p, r);
+    double @Nullable [] m = valueScale(p, r);
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
     Arrays.fill(colMax, 0, n, 0.0);
@@ -840,7 +851,7 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Whether region r mixes its partitions in linear space (E and m per partition) rather than in logs. */
   private boolean linearMixing(int r) {
-    return usesE && r != s.root && s.regionNumParts[r] > 1;
+    return keepsE(r) && s.regionNumParts[r] > 1;
   }
 
   /**
