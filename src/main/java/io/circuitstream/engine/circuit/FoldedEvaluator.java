@@ -50,7 +50,8 @@ final class FoldedEvaluator implements Evaluator {
   private final double[] mixLin; // exp(mixLog): mixing weights in linear space
   private final double[][] ps; // log-scale of each partition of a linear mixing region, per column
   private final boolean[][] mixFlag; // per linear mixing region: columns computed in log space
-  private double mixFloor = Numerics.TINY; // column maxima below this are mixed in log space
+  private double mixFloor; // column maxima below this are mixed in log space
+  private final double normal; // the smallest normal stored value: a smaller one is redone in log space
   private final int mixBase;
   private final Scratch[] scratch;
   private final Object[] locks;
@@ -76,6 +77,8 @@ final class FoldedEvaluator implements Evaluator {
     }
     this.circuit = circuit;
     this.mem = new NativeMemory(precision);
+    this.normal = precision.smallestNormal();
+    this.mixFloor = precision.linearFloor();
     this.s = circuit.structure();
     this.cap = capacity;
     this.training = training;
@@ -283,7 +286,7 @@ final class FoldedEvaluator implements Evaluator {
           }
           logMax[var * cats + u] = Math.log(max);
           // A unit whose probability underflows would make its ratio to the max wrong: take logs.
-          lowMax[var * cats + u] = min < Double.MIN_NORMAL;
+          lowMax[var * cats + u] = underflows(min, max);
           double inv = max > 0 ? 1.0 / max : 0.0;
           for (int k = 0; k < kin; k++) {
             a.put(u * kin + k, prob[at + u * kin + k] * inv);
@@ -434,7 +437,7 @@ final class FoldedEvaluator implements Evaluator {
       base[b] = at;
       inv[b] = 1.0 / max;
       m[b] = Math.log(max);
-      redo[b] = min < Double.MIN_NORMAL; // an underflowed unit's ratio to the max would be wrong
+      redo[b] = underflows(min, max); // an underflowed unit's ratio to the max would be wrong
       fallback |= redo[b];
     }
     for (int k = 0; k < kin; k++) {
@@ -450,6 +453,15 @@ final class FoldedEvaluator implements Evaluator {
         }
       }
     }
+  }
+
+  /**
+   * Returns whether unit probabilities between {@code min} and {@code max} lose precision as stored
+   * ratios to the max: the smallest probability is not a normal double, or its ratio is not a normal
+   * stored value (float32 has the narrower range).
+   */
+  private boolean underflows(double min, double max) {
+    return min < Double.MIN_NORMAL || min / max < normal;
   }
 
   /** Returns {@code max_k log p_k(u)} of a pixel from the logits (for values whose probabilities underflow). */
@@ -557,6 +569,12 @@ final class FoldedEvaluator implements Evaluator {
     }
     // The product of the dense outputs, in linear space with the column scale msum.
     NativeVector prod = sc.prod;
+    if (ch.length == 2) {
+      resetExtremes(sc);
+      NativeVector.product(ds[0], ds[1], prod, sc.colA, sc.colB, out, n, cap);
+      store(p, r, out, prod, msum, ds, ch, sc);
+      return;
+    }
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -653,7 +671,7 @@ final class FoldedEvaluator implements Evaluator {
             min = Math.min(min, x);
           }
         }
-        if (min < Double.MIN_NORMAL) {
+        if (min < normal) {
           return false; // redone in log space by the general path
         }
         if (m != null) {
@@ -705,12 +723,9 @@ final class FoldedEvaluator implements Evaluator {
    */
   private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
       Scratch sc) {
-    NativeVector target = valueTarget(p, r);
-    double @Nullable [] m = valueScale(p, r);
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
-    Arrays.fill(colMax, 0, n, 0.0);
-    Arrays.fill(colMin, 0, n, Double.POSITIVE_INFINITY);
+    resetExtremes(sc);
     for (int k = 0; k < out; k++) {
       int row = k * cap;
       for (int b = 0; b < n; b++) {
@@ -719,22 +734,33 @@ final class FoldedEvaluator implements Evaluator {
         colMin[b] = Math.min(colMin[b], v);
       }
     }
+    store(p, r, out, prod, scale, factors, ch, sc);
+  }
+
+  /** Starts the column extremes of a product ({@code sc.colA} the maxima, {@code sc.colB} the minima). */
+  private void resetExtremes(Scratch sc) {
+    Arrays.fill(sc.colA, 0, n, 0.0);
+    Arrays.fill(sc.colB, 0, n, Double.POSITIVE_INFINITY);
+  }
+
+  /** The second half of {@link #emit}, given the product's column extremes in {@code sc.colA} and {@code sc.colB}. */
+  private void store(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
+      Scratch sc) {
+    NativeVector target = valueTarget(p, r);
+    double @Nullable [] m = valueScale(p, r);
+    double[] colMax = sc.colA;
+    double[] colMin = sc.colB;
     if (m != null) {
       for (int b = 0; b < n; b++) {
         double max = colMax[b];
         m[b] = max == 0 ? Double.NEGATIVE_INFINITY : Math.log(max) + scale[b];
-        colMin[b] = colMin[b] < Double.MIN_NORMAL ? -1 : 0; // -1: redo in log space (also when all of it underflowed)
+        colMin[b] = colMin[b] < normal ? -1 : 0; // -1: redo in log space (also when all of it underflowed)
         colMax[b] = max == 0 ? 0 : 1.0 / max;
       }
-      for (int k = 0; k < out; k++) {
-        int row = k * cap;
-        for (int b = 0; b < n; b++) {
-          target.put(row + b, prod.get(row + b) * colMax[b]);
-        }
-      }
+      NativeVector.scaleColumns(prod, target, colMax, out, n, cap);
     } else {
       for (int b = 0; b < n; b++) {
-        colMin[b] = colMin[b] < Double.MIN_NORMAL ? -1 : 0;
+        colMin[b] = colMin[b] < normal ? -1 : 0;
       }
       for (int k = 0; k < out; k++) {
         int row = k * cap;
@@ -889,24 +915,10 @@ final class FoldedEvaluator implements Evaluator {
     Arrays.fill(colMax, 0, n, 0.0);
     for (int k = 0; k < units; k++) {
       int row = k * cap;
-      double w0 = mixLin[off + k * np];
-      NativeVector e0 = pv[first];
-      double[] c0 = c[0];
-      for (int b = 0; b < n; b++) {
-        v[b] = w0 * c0[b] * e0.get(row + b);
+      for (int q = 0; q < np; q++) {
+        pv[first + q].accumulateScaled(mixLin[off + k * np + q], c[q], row, v, n, q == 0);
       }
-      for (int q = 1; q < np; q++) {
-        double wq = mixLin[off + k * np + q];
-        NativeVector eq = pv[first + q];
-        double[] cq = c[q];
-        for (int b = 0; b < n; b++) {
-          v[b] += wq * cq[b] * eq.get(row + b);
-        }
-      }
-      for (int b = 0; b < n; b++) {
-        e.put(row + b, v[b]);
-        colMax[b] = Math.max(colMax[b], v[b]);
-      }
+      e.putTrackingMax(row, v, colMax, n);
     }
     boolean fallback = false;
     for (int b = 0; b < n; b++) {
@@ -921,12 +933,7 @@ final class FoldedEvaluator implements Evaluator {
       m[b] = Math.log(colMax[b]) + big[b];
       colMax[b] = 1.0 / colMax[b];
     }
-    for (int k = 0; k < units; k++) {
-      int row = k * cap;
-      for (int b = 0; b < n; b++) {
-        e.put(row + b, e.get(row + b) * colMax[b]);
-      }
-    }
+    NativeVector.scaleColumns(e, e, colMax, units, n, cap);
     if (fallback) {
       for (int b = 0; b < n; b++) {
         if (flag[b]) {

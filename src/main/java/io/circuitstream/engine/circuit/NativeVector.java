@@ -58,6 +58,124 @@ final class NativeVector {
     UNSAFE.setMemory(address, (long) bytes() * n, (byte) 0);
   }
 
+  /**
+   * Writes the element-wise product of two [rows x cap] blocks' first {@code n} columns into
+   * {@code prod}, and widens {@code colMax} and {@code colMin} to the products' column extremes.
+   *
+   * <p>Gives exactly what a loop over {@link #get} and {@link #put} gives: a float32 product of two
+   * float32 values is the rounded double product. One pass, with no per-element precision test.
+   */
+  static void product(NativeVector a, NativeVector b, NativeVector prod, double[] colMax, double[] colMin,
+      int rows, int n, int cap) {
+    assert a.single == b.single && a.single == prod.single;
+    assert (long) (rows - 1) * cap + n <= Math.min(prod.length, Math.min(a.length, b.length));
+    if (prod.single) {
+      for (int k = 0; k < rows; k++) {
+        long row = 4L * k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = row + 4L * j;
+          float v = UNSAFE.getFloat(a.address + o) * UNSAFE.getFloat(b.address + o);
+          UNSAFE.putFloat(prod.address + o, v);
+          double c = colMax[j];
+          colMax[j] = v > c ? v : c;
+          double d = colMin[j];
+          colMin[j] = v < d ? v : d;
+        }
+      }
+    } else {
+      for (int k = 0; k < rows; k++) {
+        long row = 8L * k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = row + 8L * j;
+          double v = UNSAFE.getDouble(a.address + o) * UNSAFE.getDouble(b.address + o);
+          UNSAFE.putDouble(prod.address + o, v);
+          double c = colMax[j];
+          colMax[j] = v > c ? v : c;
+          double d = colMin[j];
+          colMin[j] = v < d ? v : d;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes {@code src[k][j] * factor[j]} into {@code dst} for the first {@code n} columns of
+   * [rows x cap] blocks; {@code src} and {@code dst} may be the same vector.
+   */
+  static void scaleColumns(NativeVector src, NativeVector dst, double[] factor, int rows, int n, int cap) {
+    assert src.single == dst.single;
+    assert (long) (rows - 1) * cap + n <= Math.min(src.length, dst.length);
+    if (dst.single) {
+      for (int k = 0; k < rows; k++) {
+        long row = 4L * k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = row + 4L * j;
+          UNSAFE.putFloat(dst.address + o, (float) (UNSAFE.getFloat(src.address + o) * factor[j]));
+        }
+      }
+    } else {
+      for (int k = 0; k < rows; k++) {
+        long row = 8L * k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = row + 8L * j;
+          UNSAFE.putDouble(dst.address + o, UNSAFE.getDouble(src.address + o) * factor[j]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds {@code w * coef[j] * this[offset + j]} to {@code acc[j]} for {@code j < n}, or sets it when
+   * {@code first}.
+   */
+  void accumulateScaled(double w, double[] coef, int offset, double[] acc, int n, boolean first) {
+    assert offset >= 0 && offset + n <= length;
+    if (single) {
+      long base = address + 4L * offset;
+      if (first) {
+        for (int j = 0; j < n; j++) {
+          acc[j] = w * coef[j] * UNSAFE.getFloat(base + 4L * j);
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          acc[j] += w * coef[j] * UNSAFE.getFloat(base + 4L * j);
+        }
+      }
+    } else {
+      long base = address + 8L * offset;
+      if (first) {
+        for (int j = 0; j < n; j++) {
+          acc[j] = w * coef[j] * UNSAFE.getDouble(base + 8L * j);
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          acc[j] += w * coef[j] * UNSAFE.getDouble(base + 8L * j);
+        }
+      }
+    }
+  }
+
+  /** Writes {@code values[0 .. n)} at {@code offset} and widens {@code colMax} to them. */
+  void putTrackingMax(int offset, double[] values, double[] colMax, int n) {
+    assert offset >= 0 && offset + n <= length;
+    if (single) {
+      long base = address + 4L * offset;
+      for (int j = 0; j < n; j++) {
+        float v = (float) values[j];
+        UNSAFE.putFloat(base + 4L * j, v);
+        double c = colMax[j];
+        colMax[j] = values[j] > c ? values[j] : c;
+      }
+    } else {
+      long base = address + 8L * offset;
+      for (int j = 0; j < n; j++) {
+        UNSAFE.putDouble(base + 8L * j, values[j]);
+        double c = colMax[j];
+        colMax[j] = values[j] > c ? values[j] : c;
+      }
+    }
+  }
+
   private static Unsafe unsafe() {
     try {
       Field f = Unsafe.class.getDeclaredField("theUnsafe");

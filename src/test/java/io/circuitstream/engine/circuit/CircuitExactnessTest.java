@@ -318,6 +318,43 @@ class CircuitExactnessTest {
 
   @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
   @MethodSource("tinyCircuits")
+  void float32ProductsThatUnderflowTheFloatRangeAgreeWithTheReference(String graph, LayerKind kind, int h, int w,
+      int cats) {
+    // Spreads at which float32 values (normal down to 1e-38) underflow where float64 ones do not: the
+    // float32 evaluators must find those columns and take them through log space as well. (Weight
+    // spreads of 40 and more put weights themselves below float32's range, which float32 storage
+    // cannot hold: see Precision.)
+    CircuitSpec spec = spec(graph, kind, h, w, cats);
+    int inputs = spec.numVariables() * spec.inputUnits() * cats;
+    for (double inputSpread : new double[] {15, 30, 60}) {
+      for (double weightSpread : new double[] {25, 30}) {
+        for (long seed = 1; seed <= 4; seed++) {
+          Circuit circuit = Circuit.create(spec, seed);
+          double[] theta = circuit.parameters();
+          for (int i = 0; i < theta.length; i++) {
+            theta[i] *= i < inputs ? inputSpread : weightSpread;
+          }
+          circuit.setParameters(theta);
+          Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 31 + seed);
+          double[] reference = circuit.evaluateUnfolded(e).values();
+          for (boolean training : new boolean[] {false, true}) {
+            try (Evaluator ev = circuit.evaluator(8, 2, training, Precision.FLOAT32)) {
+              double[] folded = ev.logLikelihoods(e).values();
+              for (int i = 0; i < folded.length; i++) {
+                assertThat(folded[i])
+                    .as("input spread %s, weight spread %s, seed %d, training %s, entry %d", inputSpread,
+                        weightSpread, seed, training, i)
+                    .isCloseTo(reference[i], within(1e-4 * Math.max(1, Math.abs(reference[i]))));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
   void float32EvaluationAndGradientsAgreeWithFloat64ToFloatPrecision(String graph, LayerKind kind, int h, int w,
       int cats) {
     Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 17);
