@@ -52,6 +52,7 @@ final class FoldedEvaluator implements Evaluator {
   private final boolean[][] mixFlag; // per linear mixing region: columns computed in log space
   private double mixFloor; // column maxima below this are mixed in log space
   private final double normal; // the smallest normal stored value: a smaller one is redone in log space
+  private final boolean single; // float32 storage: softmaxes may use the float32-accurate exp
   private final int mixBase;
   private final Scratch[] scratch;
   private final Object[] locks;
@@ -78,6 +79,7 @@ final class FoldedEvaluator implements Evaluator {
     this.circuit = circuit;
     this.mem = new NativeMemory(precision);
     this.normal = precision.smallestNormal();
+    this.single = precision == Precision.FLOAT32;
     this.mixFloor = precision.linearFloor();
     this.s = circuit.structure();
     this.cap = capacity;
@@ -256,10 +258,8 @@ final class FoldedEvaluator implements Evaluator {
       NativeVector wd = w[d];
       double[] tmp = scratch[t].row;
       for (int j = 0; j < out; j++) {
-        Numerics.softmax(theta, off + j * in, in, tmp);
-        for (int k = 0; k < in; k++) {
-          wd.put(j * in + k, tmp[k]);
-        }
+        Numerics.softmax(theta, off + j * in, in, tmp, single);
+        wd.put(j * in, tmp, in);
       }
     });
     // Pixels after the dense layers: the lookup tables need the dense weights.
@@ -270,7 +270,7 @@ final class FoldedEvaluator implements Evaluator {
       double[] prob = inputProb != null ? inputProb : sc.pixel;
       int at = inputProb != null ? var * cats * kin : 0;
       for (int k = 0; k < kin; k++) {
-        inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row);
+        inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row, single);
         for (int u = 0; u < cats; u++) {
           prob[at + u * kin + k] = row[u];
         }
@@ -649,8 +649,8 @@ final class FoldedEvaluator implements Evaluator {
           for (int j = 0; j < out; j++) {
             double x = t0.get(r0 + j) * t1.get(r1 + j);
             v[j * TILE + t] = x;
-            max = Math.max(max, x);
-            min = Math.min(min, x);
+            max = x > max ? x : max;
+            min = x < min ? x : min;
           }
         } else {
           double[] u = sc.unit; // this image's product, contiguous; a missing pixel's factor is 1
@@ -667,8 +667,8 @@ final class FoldedEvaluator implements Evaluator {
           for (int j = 0; j < out; j++) {
             double x = u[j];
             v[j * TILE + t] = x;
-            max = Math.max(max, x);
-            min = Math.min(min, x);
+            max = x > max ? x : max;
+            min = x < min ? x : min;
           }
         }
         if (min < normal) {
@@ -1096,15 +1096,7 @@ final class FoldedEvaluator implements Evaluator {
     if (!usesE || r == s.root) {
       return;
     }
-    double[] g = gl[r];
-    NativeVector e = ev[r];
-    NativeVector gE = ge[r];
-    for (int k = 0; k < s.units[r]; k++) {
-      int row = k * cap;
-      for (int b = 0; b < n; b++) {
-        g[row + b] += e.get(row + b) * gE.get(row + b);
-      }
-    }
+    NativeVector.addProduct(ev[r], ge[r], gl[r], s.units[r], n, cap);
   }
 
   /**
@@ -1210,13 +1202,7 @@ final class FoldedEvaluator implements Evaluator {
       int c = ch[i];
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
-      NativeVector dd = dv[d];
-      for (int k = 0; k < out; k++) {
-        int row = k * cap;
-        for (int b = 0; b < n; b++) {
-          sc.gd.put(row + b, g[row + b] / dd.get(row + b));
-        }
-      }
+      NativeVector.quotient(g, dv[d], sc.gd, out, n, cap);
       denseWeightGradient(d, sc, ev[c], gradient);
       synchronized (locks[c]) {
         NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 1.0, ge[c], cap);
@@ -1247,14 +1233,8 @@ final class FoldedEvaluator implements Evaluator {
     int out = s.units[s.partRegion[p]];
     int d = s.partFirstDense[p];
     int in = s.denseIn[d];
-    NativeVector dd = dv[d];
     NativeVector z = zv[p];
-    for (int k = 0; k < out; k++) {
-      int row = k * cap;
-      for (int b = 0; b < n; b++) {
-        sc.gd.put(row + b, g[row + b] / dd.get(row + b));
-      }
-    }
+    NativeVector.quotient(g, dv[d], sc.gd, out, n, cap);
     denseWeightGradient(d, sc, z, gradient);
     NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 0.0, sc.gz, cap);
     int[] ch = s.partChildren[p];

@@ -176,6 +176,71 @@ final class NativeVector {
     }
   }
 
+  /**
+   * Writes {@code num[k*cap + j] / den[k][j]} into {@code out} for the first {@code n} columns of
+   * [rows x cap] blocks (the gradient by a product's factor, given the gradient by the product).
+   */
+  static void quotient(double[] num, NativeVector den, NativeVector out, int rows, int n, int cap) {
+    assert den.single == out.single;
+    assert (long) (rows - 1) * cap + n <= Math.min(Math.min(den.length, out.length), num.length);
+    if (out.single) {
+      for (int k = 0; k < rows; k++) {
+        int row = k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = 4L * (row + j);
+          UNSAFE.putFloat(out.address + o, (float) (num[row + j] / UNSAFE.getFloat(den.address + o)));
+        }
+      }
+    } else {
+      for (int k = 0; k < rows; k++) {
+        int row = k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = 8L * (row + j);
+          UNSAFE.putDouble(out.address + o, num[row + j] / UNSAFE.getDouble(den.address + o));
+        }
+      }
+    }
+  }
+
+  /** Adds {@code a[k][j] * b[k][j]} to {@code acc[k*cap + j]} for the first {@code n} columns of [rows x cap] blocks. */
+  static void addProduct(NativeVector a, NativeVector b, double[] acc, int rows, int n, int cap) {
+    assert a.single == b.single;
+    assert (long) (rows - 1) * cap + n <= Math.min(Math.min(a.length, b.length), acc.length);
+    if (a.single) {
+      for (int k = 0; k < rows; k++) {
+        int row = k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = 4L * (row + j);
+          acc[row + j] += (double) UNSAFE.getFloat(a.address + o) * UNSAFE.getFloat(b.address + o);
+        }
+      }
+    } else {
+      for (int k = 0; k < rows; k++) {
+        int row = k * cap;
+        for (int j = 0; j < n; j++) {
+          long o = 8L * (row + j);
+          acc[row + j] += UNSAFE.getDouble(a.address + o) * UNSAFE.getDouble(b.address + o);
+        }
+      }
+    }
+  }
+
+  /** Writes {@code values[0 .. n)} at {@code offset}. */
+  void put(int offset, double[] values, int n) {
+    assert offset >= 0 && offset + n <= length && n <= values.length;
+    if (single) {
+      long base = address + 4L * offset;
+      for (int j = 0; j < n; j++) {
+        UNSAFE.putFloat(base + 4L * j, (float) values[j]);
+      }
+    } else {
+      long base = address + 8L * offset;
+      for (int j = 0; j < n; j++) {
+        UNSAFE.putDouble(base + 8L * j, values[j]);
+      }
+    }
+  }
+
   private static Unsafe unsafe() {
     try {
       Field f = Unsafe.class.getDeclaredField("theUnsafe");
