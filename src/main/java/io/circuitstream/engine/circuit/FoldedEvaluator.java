@@ -269,10 +269,20 @@ final class FoldedEvaluator implements Evaluator {
       // [category][unit], written where the input fold reads it, else in scratch for the tables only.
       double[] prob = inputProb != null ? inputProb : sc.pixel;
       int at = inputProb != null ? var * cats * kin : 0;
-      for (int k = 0; k < kin; k++) {
-        inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row, single);
+      // Softmaxes of TILE_T units at a time, stored transposed one cache line per category.
+      double[] rows = sc.rows;
+      for (int k0 = 0; k0 < kin; k0 += TILE_T) {
+        int width = Math.min(TILE_T, kin - k0);
+        for (int j = 0; j < width; j++) {
+          int k = k0 + j;
+          inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row, single);
+          System.arraycopy(row, 0, rows, j * cats, cats);
+        }
         for (int u = 0; u < cats; u++) {
-          prob[at + u * kin + k] = row[u];
+          int to = at + u * kin + k0;
+          for (int j = 0; j < width; j++) {
+            prob[to + j] = rows[j * cats + u];
+          }
         }
       }
       if (q != null && pixelDense[var].length > 0) {
@@ -1327,6 +1337,7 @@ final class FoldedEvaluator implements Evaluator {
         total += gv;
       }
       if (total != 0) {
+        // Along the gradient's row; the probabilities ([category][unit]) go by a constant stride.
         for (int u = 0; u < cats; u++) {
           gradient[base + u] -= inputProb[(var * cats + u) * kin + k] * total;
         }
@@ -1357,6 +1368,8 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Images per tile where a pass writes unit rows: one cache line of float32 values per row. */
   private static final int TILE = 16;
+  /** Rows per block of a transposing copy: eight doubles fill a cache line. */
+  private static final int TILE_T = 8;
 
   /** Per-thread working memory. */
   private static final class Scratch {
@@ -1377,6 +1390,7 @@ final class FoldedEvaluator implements Evaluator {
     final NativeVector[] dkOwned;
     final double[][] coef;
     final double[] row;
+    final double[] rows; // TILE_T rows of categories, for transposing copies
     final double[] tile;
     final double[] unit;
     final double[] pixel;
@@ -1386,6 +1400,7 @@ final class FoldedEvaluator implements Evaluator {
         int pixelLength, int cap, boolean training) {
       coef = new double[maxParts][cap];
       row = new double[rowLength];
+      rows = new double[TILE_T * rowLength];
       tile = new double[maxUnits * TILE];
       unit = new double[maxUnits];
       pixel = new double[pixelLength];
