@@ -85,7 +85,9 @@ public final class Trainer {
     }
     Running running = new Running();
     boolean done = false;
-    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), true, config.precision())) {
+    // Validation runs on an inference evaluator: the same values, by the faster lookup-table path.
+    try (Evaluator ev = circuit.evaluator(config.batchSize(), config.threads(), true, config.precision());
+        Evaluator scorer = circuit.evaluator(config.batchSize(), config.threads(), false, config.precision())) {
       for (int epoch = 0; epoch < config.maxEpochs() && !done; epoch++) {
         shuffle(order, rnd);
         for (int from = 0; from < order.length && !done; from += config.batchSize()) {
@@ -93,16 +95,16 @@ public final class Trainer {
           Evidence e = batcher.load(order, from, to, config.shift(), config.inputDropout(), Batcher.MaskMode.BERNOULLI, rnd);
           ClassScores out = ev.logLikelihoods(e);
           HybridLoss.Value v = loss.evaluate(out, batcher.labels(), outputGradient);
-          Arrays.fill(gradient, 0.0);
           ev.backward(Arrays.copyOf(outputGradient, e.size() * circuit.numClasses()), gradient);
-          adam.step(circuit, gradient, config.learningRate() * config.schedule().factor(step + 1, planned));
+          // The step leaves the gradient zero for the next backward pass.
+          adam.stepAndClear(circuit, gradient, config.learningRate() * config.schedule().factor(step + 1, planned));
           step++;
           running.add(v);
           listener.onStep(step, epoch, running.mean(), running.imagesPerSecond());
           boolean last = stopRequested || (config.maxSteps() > 0 && step >= config.maxSteps())
               || (epoch == config.maxEpochs() - 1 && to == order.length);
           if (step % config.evalEvery() == 0 || last) {
-            HybridLoss.Value val = Scoring.score(ev, validation, loss, 0, 0, done0 -> { }).metrics();
+            HybridLoss.Value val = Scoring.score(scorer, validation, loss, 0, 0, done0 -> { }).metrics();
             boolean improved = val.accuracy() > bestAccuracy;
             if (improved) {
               bestAccuracy = val.accuracy();

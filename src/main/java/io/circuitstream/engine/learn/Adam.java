@@ -1,6 +1,7 @@
 package io.circuitstream.engine.learn;
 
 import io.circuitstream.engine.circuit.Circuit;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -55,6 +56,14 @@ public final class Adam {
     circuit.updateParameters(params -> step(params, gradient, rate));
   }
 
+  /**
+   * Applies one step with step size {@code rate} and sets {@code gradient} to zero, ready for the next
+   * accumulation: one pass over the gradient instead of a step and a separate clearing pass.
+   */
+  public void stepAndClear(Circuit circuit, double[] gradient, double rate) {
+    circuit.updateParameters(params -> update(params, gradient, rate, true));
+  }
+
   /** Applies one step to {@code params} in place, given their gradient. */
   public void step(double[] params, double[] gradient) {
     step(params, gradient, learningRate);
@@ -62,6 +71,10 @@ public final class Adam {
 
   /** Applies one step to {@code params} in place with step size {@code learningRate}. */
   public void step(double[] params, double[] gradient, double learningRate) {
+    update(params, gradient, learningRate, false);
+  }
+
+  private void update(double[] params, double[] gradient, double learningRate, boolean clear) {
     if (params.length != m.length || gradient.length != m.length) {
       throw new IllegalArgumentException("expected " + m.length + " parameters and gradients");
     }
@@ -76,6 +89,9 @@ public final class Adam {
         m[i] = beta1 * m[i] + (1 - beta1) * g;
         v[i] = beta2 * v[i] + (1 - beta2) * g * g;
         params[i] -= learningRate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
+      }
+      if (clear) {
+        Arrays.fill(gradient, ch * CHUNK, end, 0.0);
       }
     });
   }
