@@ -652,16 +652,10 @@ final class FoldedEvaluator implements Evaluator {
         double min = Double.POSITIVE_INFINITY;
         if (arity == 2 && rows[0][b] >= 0 && rows[1][b] >= 0) {
           // The common case, in one loop: it is most of the height-1 time.
-          NativeVector t0 = q[d0];
-          NativeVector t1 = q[d0 + 1];
-          int r0 = rows[0][b];
-          int r1 = rows[1][b];
-          for (int j = 0; j < out; j++) {
-            double x = t0.get(r0 + j) * t1.get(r1 + j);
-            v[j * TILE + t] = x;
-            max = x > max ? x : max;
-            min = x < min ? x : min;
-          }
+          double[] extremes = sc.extremes;
+          NativeVector.rowProduct(q[d0], rows[0][b], q[d0 + 1], rows[1][b], out, v, t, TILE, extremes);
+          max = extremes[0];
+          min = extremes[1];
         } else {
           double[] u = sc.unit; // this image's product, contiguous; a missing pixel's factor is 1
           Arrays.fill(u, 0, out, 1.0);
@@ -693,9 +687,7 @@ final class FoldedEvaluator implements Evaluator {
         int row = j * cap + first;
         int at = j * TILE;
         if (m != null) {
-          for (int t = 0; t < width; t++) {
-            target.put(row + t, v[at + t] * inv[t]);
-          }
+          target.putScaled(row, v, at, inv, width);
         } else {
           for (int t = 0; t < width; t++) {
             target.put(row + t, Math.log(v[at + t]) + scale[first + t]);
@@ -1392,6 +1384,7 @@ final class FoldedEvaluator implements Evaluator {
     final double[] row;
     final double[] rows; // TILE_T rows of categories, for transposing copies
     final double[] tile;
+    final double[] extremes = new double[2]; // a row product's largest and smallest value
     final double[] unit;
     final double[] pixel;
     final NativeVector pixelA;

@@ -241,6 +241,55 @@ final class NativeVector {
     }
   }
 
+  /**
+   * Writes {@code a[ra + j] * b[rb + j]} for {@code j < len} to {@code out[at + j * stride]} and their
+   * largest and smallest value to {@code extremes[0]} and {@code extremes[1]} (0 and +∞ to start).
+   */
+  static void rowProduct(NativeVector a, int ra, NativeVector b, int rb, int len, double[] out, int at, int stride,
+      double[] extremes) {
+    assert a.single == b.single;
+    assert ra >= 0 && ra + len <= a.length && rb >= 0 && rb + len <= b.length;
+    double max = 0;
+    double min = Double.POSITIVE_INFINITY;
+    if (a.single) {
+      long pa = a.address + 4L * ra;
+      long pb = b.address + 4L * rb;
+      for (int j = 0; j < len; j++) {
+        double x = (double) UNSAFE.getFloat(pa + 4L * j) * UNSAFE.getFloat(pb + 4L * j);
+        out[at + j * stride] = x;
+        max = x > max ? x : max;
+        min = x < min ? x : min;
+      }
+    } else {
+      long pa = a.address + 8L * ra;
+      long pb = b.address + 8L * rb;
+      for (int j = 0; j < len; j++) {
+        double x = UNSAFE.getDouble(pa + 8L * j) * UNSAFE.getDouble(pb + 8L * j);
+        out[at + j * stride] = x;
+        max = x > max ? x : max;
+        min = x < min ? x : min;
+      }
+    }
+    extremes[0] = max;
+    extremes[1] = min;
+  }
+
+  /** Writes {@code values[from + j] * factor[j]} at {@code offset + j} for {@code j < n}. */
+  void putScaled(int offset, double[] values, int from, double[] factor, int n) {
+    assert offset >= 0 && offset + n <= length;
+    if (single) {
+      long base = address + 4L * offset;
+      for (int j = 0; j < n; j++) {
+        UNSAFE.putFloat(base + 4L * j, (float) (values[from + j] * factor[j]));
+      }
+    } else {
+      long base = address + 8L * offset;
+      for (int j = 0; j < n; j++) {
+        UNSAFE.putDouble(base + 8L * j, values[from + j] * factor[j]);
+      }
+    }
+  }
+
   private static Unsafe unsafe() {
     try {
       Field f = Unsafe.class.getDeclaredField("theUnsafe");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.circuitstream.engine.regiongraph.RegionGraphs;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -312,6 +313,66 @@ class CircuitExactnessTest {
       for (int i = 0; i < gLinear.length; i++) {
         assertThat(gLog[i]).as("spread %s, parameter %d", spread, i)
             .isCloseTo(gLinear[i], within(1e-8 * Math.max(1, Math.abs(gLinear[i]))));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
+  void pixelBlocksWhoseProductsUnderflowEntirelyAgreeWithTheReference(String graph, LayerKind kind, int h, int w,
+      int cats) {
+    // Unit 0 of every pixel is uniform over the values and every other unit puts all but e^-gap of its
+    // mass on the last value, so at value 0 (every observed pixel below) unit 0 is the likeliest by
+    // `gap` nats; every dense layer over pixels gives unit 0 a weight `weight` nats below the others.
+    // Each dense output is then about e^-gap, normal, but the product of two is below the precision's
+    // range in every column, so a height-1 block (the inference evaluator's lookup-table kernel) must
+    // take the whole block through log space.
+    CircuitSpec spec = spec(graph, kind, h, w, cats);
+    Structure st = new Structure(spec);
+    for (Precision precision : Precision.values()) {
+      double gap = precision == Precision.FLOAT64 ? 400 : 50;
+      double weight = precision == Precision.FLOAT64 ? 700 : 80;
+      Circuit circuit = Circuit.create(spec, 9);
+      double[] theta = circuit.parameters();
+      for (int var = 0; var < st.numVars; var++) {
+        for (int k = 0; k < spec.inputUnits(); k++) {
+          for (int u = 0; u < cats; u++) {
+            theta[st.inputOffset(var, k) + u] = k == 0 || u == cats - 1 ? 0 : -gap;
+          }
+        }
+      }
+      for (int p = 0; p < st.numParts; p++) {
+        if (Arrays.stream(st.partChildren[p]).allMatch(c -> c < st.numVars)) {
+          int layers = kind == LayerKind.CP ? st.partChildren[p].length : 1; // CP: one per child
+          for (int d = st.partFirstDense[p]; d < st.partFirstDense[p] + layers; d++) {
+            for (int j = 0; j < st.denseOut[d]; j++) {
+              for (int k = 0; k < st.denseIn[d]; k++) {
+                theta[st.denseOffset[d] + j * st.denseIn[d] + k] = k == 0 ? -weight : 0;
+              }
+            }
+          }
+        }
+      }
+      circuit.setParameters(theta);
+      int size = 6;
+      boolean[] missing = new boolean[size * st.numVars];
+      Random rnd = new Random(41);
+      for (int i = 0; i < missing.length; i++) {
+        missing[i] = rnd.nextDouble() < 0.1;
+      }
+      Evidence e = new Evidence(size, st.numVars, new int[size * st.numVars], missing);
+      double[] reference = circuit.evaluateUnfolded(e).values();
+      for (boolean training : new boolean[] {false, true}) {
+        try (Evaluator ev = circuit.evaluator(8, 2, training, precision)) {
+          double[] folded = ev.logLikelihoods(e).values();
+          assertThat(folded).as("%s, training %s", precision, training).doesNotContain(Double.NEGATIVE_INFINITY);
+          double tolerance = precision == Precision.FLOAT64 ? 1e-9 : 1e-5;
+          for (int i = 0; i < folded.length; i++) {
+            assertThat(folded[i])
+                .as("%s, training %s, entry %d", precision, training, i)
+                .isCloseTo(reference[i], within(tolerance * Math.max(1, Math.abs(reference[i]))));
+          }
+        }
       }
     }
   }
