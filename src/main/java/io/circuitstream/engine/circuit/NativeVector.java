@@ -62,8 +62,9 @@ final class NativeVector {
    * Writes the element-wise product of two [rows x cap] blocks' first {@code n} columns into
    * {@code prod}, and widens {@code colMax} and {@code colMin} to the products' column extremes.
    *
-   * <p>Gives exactly what a loop over {@link #get} and {@link #put} gives: a float32 product of two
-   * float32 values is the rounded double product. One pass, with no per-element precision test.
+   * <p>The products are exactly what a loop over {@link #get} and {@link #put} gives (a float32
+   * product of two float32 values is the rounded double product), in one pass with no per-element
+   * precision test. The extremes skip NaN, which stays in {@code prod} and so in the values.
    */
   static void product(NativeVector a, NativeVector b, NativeVector prod, double[] colMax, double[] colMin,
       int rows, int n, int cap) {
