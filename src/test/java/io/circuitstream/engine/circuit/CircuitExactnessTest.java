@@ -254,18 +254,8 @@ class CircuitExactnessTest {
           }
           circuit.setParameters(theta);
           Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 23 + seed);
-          double[] reference = circuit.evaluateUnfolded(e).values();
-          for (boolean training : new boolean[] {false, true}) {
-            try (Evaluator ev = circuit.evaluator(8, 2, training)) {
-              double[] folded = ev.logLikelihoods(e).values();
-              for (int i = 0; i < folded.length; i++) {
-                assertThat(folded[i])
-                    .as("input spread %s, weight spread %s, seed %d, training %s, entry %d", inputSpread,
-                        weightSpread, seed, training, i)
-                    .isCloseTo(reference[i], within(1e-9 * Math.max(1, Math.abs(reference[i]))));
-              }
-            }
-          }
+          assertEvaluatorsAgreeWithTheReference(circuit, e, Precision.FLOAT64, 1e-9,
+              String.format("input spread %s, weight spread %s, seed %d", inputSpread, weightSpread, seed));
         }
       }
     }
@@ -361,17 +351,25 @@ class CircuitExactnessTest {
         missing[i] = rnd.nextDouble() < 0.1;
       }
       Evidence e = new Evidence(size, st.numVars, new int[size * st.numVars], missing);
-      double[] reference = circuit.evaluateUnfolded(e).values();
-      for (boolean training : new boolean[] {false, true}) {
-        try (Evaluator ev = circuit.evaluator(8, 2, training, precision)) {
-          double[] folded = ev.logLikelihoods(e).values();
-          assertThat(folded).as("%s, training %s", precision, training).doesNotContain(Double.NEGATIVE_INFINITY);
-          double tolerance = precision == Precision.FLOAT64 ? 1e-9 : 1e-5;
-          for (int i = 0; i < folded.length; i++) {
-            assertThat(folded[i])
-                .as("%s, training %s, entry %d", precision, training, i)
-                .isCloseTo(reference[i], within(tolerance * Math.max(1, Math.abs(reference[i]))));
-          }
+      assertEvaluatorsAgreeWithTheReference(circuit, e, precision, precision == Precision.FLOAT64 ? 1e-9 : 1e-5,
+          precision.label());
+    }
+  }
+
+  /**
+   * Asserts that the inference and the training evaluator of {@code precision} give the unfolded
+   * reference's log-likelihoods to {@code tolerance} relative (absolute below 1).
+   */
+  private static void assertEvaluatorsAgreeWithTheReference(Circuit circuit, Evidence e, Precision precision,
+      double tolerance, String context) {
+    double[] reference = circuit.evaluateUnfolded(e).values();
+    for (boolean training : new boolean[] {false, true}) {
+      try (Evaluator ev = circuit.evaluator(8, 2, training, precision)) {
+        double[] folded = ev.logLikelihoods(e).values();
+        for (int i = 0; i < folded.length; i++) {
+          assertThat(folded[i])
+              .as("%s, training %s, entry %d", context, training, i)
+              .isCloseTo(reference[i], within(tolerance * Math.max(1, Math.abs(reference[i]))));
         }
       }
     }
@@ -397,18 +395,8 @@ class CircuitExactnessTest {
           }
           circuit.setParameters(theta);
           Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 31 + seed);
-          double[] reference = circuit.evaluateUnfolded(e).values();
-          for (boolean training : new boolean[] {false, true}) {
-            try (Evaluator ev = circuit.evaluator(8, 2, training, Precision.FLOAT32)) {
-              double[] folded = ev.logLikelihoods(e).values();
-              for (int i = 0; i < folded.length; i++) {
-                assertThat(folded[i])
-                    .as("input spread %s, weight spread %s, seed %d, training %s, entry %d", inputSpread,
-                        weightSpread, seed, training, i)
-                    .isCloseTo(reference[i], within(1e-4 * Math.max(1, Math.abs(reference[i]))));
-              }
-            }
-          }
+          assertEvaluatorsAgreeWithTheReference(circuit, e, Precision.FLOAT32, 1e-4,
+              String.format("input spread %s, weight spread %s, seed %d", inputSpread, weightSpread, seed));
         }
       }
     }
