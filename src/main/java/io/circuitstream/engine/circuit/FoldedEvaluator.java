@@ -258,14 +258,13 @@ final class FoldedEvaluator implements Evaluator {
       NativeVector wd = w[d];
       double[] tmp = scratch[t].row;
       for (int j = 0; j < out; j++) {
-        Numerics.softmax(theta, off + j * in, in, tmp, single);
+        Numerics.softmax(theta, off + j * in, in, tmp, 0, single);
         wd.put(j * in, tmp, in);
       }
     });
     // Pixels after the dense layers: the lookup tables need the dense weights.
     parallel(s.numVars, (t, var) -> {
       Scratch sc = scratch[t];
-      double[] row = sc.row;
       // [category][unit], written where the input fold reads it, else in scratch for the tables only.
       double[] prob = inputProb != null ? inputProb : sc.pixel;
       int at = inputProb != null ? var * cats * kin : 0;
@@ -275,8 +274,7 @@ final class FoldedEvaluator implements Evaluator {
         int width = Math.min(TILE_T, kin - k0);
         for (int j = 0; j < width; j++) {
           int k = k0 + j;
-          inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, row, single);
-          System.arraycopy(row, 0, rows, j * cats, cats);
+          inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, rows, j * cats, single);
         }
         for (int u = 0; u < cats; u++) {
           int to = at + u * kin + k0;
@@ -545,7 +543,7 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Computes E = exp(L - m) with m the column maximum, for regions consumed through E. */
   private void normalise(int r) {
-    if (!usesE || r == s.root) {
+    if (!keepsE(r)) {
       return;
     }
     Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], n, cap);
@@ -1095,7 +1093,7 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Adds the gradient that reached r through E (CP, Tucker consumers) to d loss / d L_r. */
   private void finishRegionGradient(int r) {
-    if (!usesE || r == s.root) {
+    if (!keepsE(r)) {
       return;
     }
     NativeVector.addProduct(ev[r], ge[r], gl[r], s.units[r], n, cap);

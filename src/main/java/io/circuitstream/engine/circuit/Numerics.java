@@ -5,12 +5,6 @@ package io.circuitstream.engine.circuit;
 final class Numerics {
   private Numerics() {}
 
-  /**
-   * The smallest column maximum a linear-space layer accepts: 2^53 times the smallest normal double,
-   * so that terms lost to underflow are below its last bit; smaller columns are redone in log space.
-   */
-  static final double TINY = 0x1p-969;
-
   /** Returns log Σ exp(a[off .. off+len)), shifted by the maximum; -∞ if every entry is -∞. */
   static double logSumExp(double[] a, int off, int len) {
     double max = Double.NEGATIVE_INFINITY;
@@ -99,32 +93,33 @@ final class Numerics {
    * and returns the log-normaliser {@code log Σ exp(a)}.
    */
   static double softmax(double[] a, int off, int len, double[] out) {
-    return softmax(a, off, len, out, false);
+    return softmax(a, off, len, out, 0, false);
   }
 
   /**
-   * Like {@link #softmax(double[], int, int, double[])}; with {@code forFloat32} the exponentials come
-   * from {@link #expForFloat32}, for values that will be stored in float32.
+   * Like {@link #softmax(double[], int, int, double[])}, writing {@code out[outOff .. outOff+len)}; with
+   * {@code forFloat32} the exponentials come from {@link #expForFloat32}, for values that will be
+   * stored in float32.
    */
-  static double softmax(double[] a, int off, int len, double[] out, boolean forFloat32) {
+  static double softmax(double[] a, int off, int len, double[] out, int outOff, boolean forFloat32) {
     double max = max(a, off, len);
     double sum = 0;
     if (forFloat32 && max != Double.NEGATIVE_INFINITY) {
       for (int i = 0; i < len; i++) {
         double e = expForFloat32(a[off + i] - max);
-        out[i] = e;
+        out[outOff + i] = e;
         sum += e;
       }
     } else {
       for (int i = 0; i < len; i++) {
         double e = Math.exp(a[off + i] - max);
-        out[i] = e;
+        out[outOff + i] = e;
         sum += e;
       }
     }
     double inv = 1.0 / sum;
     for (int i = 0; i < len; i++) {
-      out[i] *= inv;
+      out[outOff + i] *= inv;
     }
     return max + Math.log(sum);
   }

@@ -29,7 +29,7 @@ public enum Precision {
    * 2^(significand bits), so that terms lost to underflow are below the last bit of the sum.
    */
   double linearFloor() {
-    return this == FLOAT32 ? 0x1p-102 : Numerics.TINY;
+    return this == FLOAT32 ? 0x1p-102 : 0x1p-969;
   }
 
   /** Returns the name used on command lines and in files: {@code float32} or {@code float64}. */

@@ -49,7 +49,7 @@ class NumericsTest {
     double[] exact = new double[logits.length];
     double[] fast = new double[logits.length];
     double zExact = Numerics.softmax(logits, 0, logits.length, exact);
-    double zFast = Numerics.softmax(logits, 0, logits.length, fast, true);
+    double zFast = Numerics.softmax(logits, 0, logits.length, fast, 0, true);
     assertThat(zFast).isCloseTo(zExact, within(1e-8 * Math.abs(zExact)));
     double sum = 0;
     for (int i = 0; i < logits.length; i++) {
