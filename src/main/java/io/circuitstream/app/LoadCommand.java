@@ -52,7 +52,7 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--model", description = "model file to serve (default: the newest in the model store)")
   Path model;
 
-  @Option(names = "--timeline", description = "also write one CSV row per measured image (index, latency, queue and scoring ms) to this file")
+  @Option(names = "--timeline", description = "also write one CSV row per measured image (index, publish time, latency, queue and scoring ms, batch size) to this file")
   @org.jspecify.annotations.Nullable Path timeline;
 
   @Option(names = "--set", description = "override a service setting (repeatable)")
@@ -75,14 +75,11 @@ public final class LoadCommand implements Callable<Integer> {
     }
     try (Service service = Service.start(cfg, model, System.err)) {
       int total = warmup + count;
-      long[] latencyMicros = new long[total];
-      long[] queueMicros = new long[total];
-      long[] scoringMicros = new long[total];
-      byte[] seen = new byte[total];
+      Samples samples = new Samples(total);
       AtomicLong received = new AtomicLong();
       AtomicBoolean done = new AtomicBoolean();
       long[] window = new long[2];
-      Thread reader = new Thread(() -> read(service, seen, latencyMicros, queueMicros, scoringMicros, received, done, window), "load-reader");
+      Thread reader = new Thread(() -> read(service, samples, received, done, window), "load-reader");
       reader.start();
       ImageSource images = ImageSource.open("mnist-test", 0, 1);
       long start = System.nanoTime();
@@ -117,15 +114,14 @@ public final class LoadCommand implements Callable<Integer> {
       }
       done.set(true);
       reader.join();
-      report(total, seen, latencyMicros, queueMicros, scoringMicros, window, service);
+      report(total, samples, window, service);
     } finally {
       deleteTree(brokerData); // the load test's own throw-away broker data
     }
     return 0;
   }
 
-  private void read(Service service, byte[] seen, long[] latencyMicros, long[] queueMicros, long[] scoringMicros,
-      AtomicLong received, AtomicBoolean done, long[] window) {
+  private void read(Service service, Samples samples, AtomicLong received, AtomicBoolean done, long[] window) {
     try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(service.bootstrapServers,
         "circuitstream-load-reader-" + System.nanoTime(), true, false)) {
       c.subscribe(List.of(service.topics.predictions().name()));
@@ -134,13 +130,15 @@ public final class LoadCommand implements Callable<Integer> {
           long now = System.currentTimeMillis();
           Prediction pr = OutputCodecs.parsePrediction(r.value());
           int i = Integer.parseInt(pr.id().substring("load-".length()));
-          if (seen[i] < 100) {
-            seen[i]++;
+          if (samples.seen[i] < 100) {
+            samples.seen[i]++;
           }
-          if (seen[i] == 1) {
-            latencyMicros[i] = (now - pr.recordTimestampMs()) * 1000;
-            queueMicros[i] = Math.round(pr.queueMillis() * 1000);
-            scoringMicros[i] = Math.round(pr.scoringMillis() * 1000);
+          if (samples.seen[i] == 1) {
+            samples.latencyMicros[i] = (now - pr.recordTimestampMs()) * 1000;
+            samples.queueMicros[i] = Math.round(pr.queueMillis() * 1000);
+            samples.scoringMicros[i] = Math.round(pr.scoringMillis() * 1000);
+            samples.publishedMs[i] = pr.recordTimestampMs();
+            samples.batchSize[i] = pr.batchSize();
             if (i >= warmup && window[0] == 0) {
               window[0] = System.nanoTime();
             }
@@ -152,8 +150,9 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private void report(int total, byte[] seen, long[] latencyMicros, long[] queueMicros, long[] scoringMicros,
-      long[] window, Service service) {
+  private void report(int total, Samples samples, long[] window, Service service) {
+    byte[] seen = samples.seen;
+    long[] latencyMicros = samples.latencyMicros;
     long lost = 0;
     long duplicated = 0;
     for (int i = 0; i < total; i++) {
@@ -172,8 +171,8 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("p999Millis", percentile(measured, 0.999));
     // Where the time goes: record timestamp -> scoring starts (Kafka in, batching, waiting for the
     // scorer), and the batch's scoring itself; the rest is publishing and reading the prediction.
-    long[] queue = sortedAfterWarmup(queueMicros, latencyMicros, total);
-    long[] scoring = sortedAfterWarmup(scoringMicros, latencyMicros, total);
+    long[] queue = sortedAfterWarmup(samples.queueMicros, latencyMicros, total);
+    long[] scoring = sortedAfterWarmup(samples.scoringMicros, latencyMicros, total);
     r.put("queueP50Millis", percentile(queue, 0.50));
     r.put("queueP99Millis", percentile(queue, 0.99));
     r.put("scoringP50Millis", percentile(scoring, 0.50));
@@ -183,7 +182,7 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("batches", service.pipeline.batches());
     r.put("meanBatchSize", Math.round(10.0 * service.pipeline.records() / Math.max(1, service.pipeline.batches())) / 10.0);
     if (timeline != null) {
-      writeTimeline(timeline, total, latencyMicros, queueMicros, scoringMicros);
+      writeTimeline(timeline, total, samples);
     }
     if (json) {
       System.out.println(Json.object(r));
@@ -192,12 +191,13 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private void writeTimeline(Path file, int total, long[] latencyMicros, long[] queueMicros, long[] scoringMicros) {
-    StringBuilder sb = new StringBuilder("index,latency_ms,queue_ms,scoring_ms\n");
+  private void writeTimeline(Path file, int total, Samples samples) {
+    StringBuilder sb = new StringBuilder("index,published_epoch_ms,latency_ms,queue_ms,scoring_ms,batch_size\n");
     for (int i = warmup; i < total; i++) {
-      if (latencyMicros[i] > 0) {
-        sb.append(i).append(',').append(latencyMicros[i] / 1000.0).append(',').append(queueMicros[i] / 1000.0)
-            .append(',').append(scoringMicros[i] / 1000.0).append('\n');
+      if (samples.latencyMicros[i] > 0) {
+        sb.append(i).append(',').append(samples.publishedMs[i]).append(',').append(samples.latencyMicros[i] / 1000.0)
+            .append(',').append(samples.queueMicros[i] / 1000.0).append(',').append(samples.scoringMicros[i] / 1000.0)
+            .append(',').append(samples.batchSize[i]).append('\n');
       }
     }
     try {
@@ -229,6 +229,25 @@ public final class LoadCommand implements Callable<Integer> {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (java.io.IOException e) {
       System.err.println("load: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** What the reader saw of each image, by index: the first prediction's timings, and how many arrived. */
+  private static final class Samples {
+    final byte[] seen;
+    final long[] latencyMicros;
+    final long[] queueMicros;
+    final long[] scoringMicros;
+    final long[] publishedMs;
+    final int[] batchSize;
+
+    Samples(int total) {
+      seen = new byte[total];
+      latencyMicros = new long[total];
+      queueMicros = new long[total];
+      scoringMicros = new long[total];
+      publishedMs = new long[total];
+      batchSize = new int[total];
     }
   }
 }

@@ -27,10 +27,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -39,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * Classifies the images of a Kafka topic in micro-batches and publishes the results.
  *
  * <p>Records flow as: {@link KafkaSource} → {@code bufferTimeout(maxBatch, maxWait, fair
- * back-pressure)} → one batch at a time on the scoring thread: decode and validate each record
+ * back-pressure)}, the next batch requested only when the scoring thread is free → one batch at a
+ * time on the scoring thread: decode and validate each record
  * (invalid ones become dead letters with the reason), score the valid ones with the active model
  * (one version for the whole batch) and hand predictions and alerts to the producer. The scoring
  * thread then goes on to the next batch while Kafka acknowledges this one; a batch's offsets are
@@ -83,10 +86,23 @@ public final class ClassificationPipeline implements AutoCloseable {
 
   /** Starts consuming. */
   public void start() {
-    subscription = source.records()
-        .bufferTimeout(config.maxBatch(), config.maxWait(), true)
-        .concatMap(batch -> Mono.fromRunnable(() -> process(batch)).subscribeOn(scorer), 1)
+    subscription = batched(source.records(), config.maxBatch(), config.maxWait(), scorer, this::process)
         .subscribe(ignored -> { }, error -> LOG.error("classification pipeline stopped", error));
+  }
+
+  /**
+   * Micro-batches {@code items} and runs {@code process} on each batch on {@code scorer}, one batch
+   * at a time.
+   *
+   * <p>The next batch is requested only when the scorer is free, so it holds everything that arrived
+   * while the previous one was processed (up to {@code maxBatch}; a lone item waits at most
+   * {@code maxWait} for company). Requesting it earlier would close it {@code maxWait} after its
+   * first item, with a few images, and leave everything arriving after that waiting for two batches.
+   */
+  static <T> Flux<Void> batched(Flux<T> items, int maxBatch, Duration maxWait, Scheduler scorer,
+      Consumer<List<T>> process) {
+    return items.bufferTimeout(maxBatch, maxWait, true)
+        .concatMap(batch -> Mono.<Void>fromRunnable(() -> process.accept(batch)).subscribeOn(scorer), 0);
   }
 
   /** Returns the batches processed so far. */
