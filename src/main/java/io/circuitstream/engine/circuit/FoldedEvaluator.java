@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The folded evaluator: one pass per fold, members split across threads, products on BLAS.
  *
- * <p>Layout: every region's values are a {@code [units, capacity]} row-major block, so a column is
- * one example. Sum layers work in log space with the max-shift trick once per input vector: a
+ * <p>Layout: every region's values are a {@code [units, n]} row-major block for a batch of {@code n}
+ * (in buffers sized for the capacity, so a small batch stays dense in memory), and a column is one
+ * example. Sum layers work in log space with the max-shift trick once per input vector: a
  * region's log-values {@code L} become {@code E = exp(L - m)} with {@code m} the column maximum,
  * a dense layer computes {@code log(W · E) + m} with one BLAS product, and nothing is clamped.
  */
@@ -66,6 +67,8 @@ final class FoldedEvaluator implements Evaluator {
   private final FoldClock clock;
   private long clearNanos;
   private int n;
+  /** Leading dimension of this call's {@code [units, ·]} blocks: the batch size, so that a small batch is dense. */
+  private int ld;
   private @Nullable Evidence evidence;
   private boolean closed;
 
@@ -339,6 +342,7 @@ final class FoldedEvaluator implements Evaluator {
     refresh();
     this.evidence = e;
     this.n = e.size();
+    this.ld = n;
     int[] values = e.values();
     for (int i = 0; i < values.length; i++) {
       if ((values[i] < 0 || values[i] >= s.numCategories) && !e.isMissing(i / s.numVars, i % s.numVars)) {
@@ -356,7 +360,7 @@ final class FoldedEvaluator implements Evaluator {
     NativeVector root = lv[s.root];
     for (int y = 0; y < c; y++) {
       for (int b = 0; b < n; b++) {
-        out[b * c + y] = root.get(y * cap + b);
+        out[b * c + y] = root.get(y * ld + b);
       }
     }
     return new ClassScores(n, c, out);
@@ -413,7 +417,7 @@ final class FoldedEvaluator implements Evaluator {
       for (int k = 0; k < kin; k++) {
         int base = s.inputOffset(var, k);
         double z = inputLogZ[var * kin + k];
-        int row = k * cap;
+        int row = k * ld;
         for (int b = 0; b < n; b++) {
           int idx = b * s.numVars + var;
           out.put(row + b, missing != null && missing[idx] ? 0.0 : theta[base + values[idx]] - z);
@@ -449,7 +453,7 @@ final class FoldedEvaluator implements Evaluator {
       fallback |= redo[b];
     }
     for (int k = 0; k < kin; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int b = 0; b < n; b++) {
         out.put(row + b, base[b] < 0 ? 1.0 : inputProb[base[b] + k] * inv[b]);
       }
@@ -496,7 +500,7 @@ final class FoldedEvaluator implements Evaluator {
     boolean low = tableRows(var, out, base);
     // Unit-major so that the writes run along a row; the table (categories x out) stays in cache.
     for (int j = 0; j < out; j++) {
-      int row = j * cap;
+      int row = j * ld;
       for (int b = 0; b < n; b++) {
         target.put(row + b, base[b] >= 0 ? table.get(base[b] + j) : 1.0);
       }
@@ -520,7 +524,7 @@ final class FoldedEvaluator implements Evaluator {
         for (int k = 0; k < kin; k++) {
           sum += w[d].get(j * kin + k) * ek[k];
         }
-        target.put(j * cap + b, sum);
+        target.put(j * ld + b, sum);
       }
     }
   }
@@ -537,7 +541,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     m[b] = max;
     for (int k = 0; k < kin; k++) {
-      out.put(k * cap + b, Math.exp(logs[k] - max));
+      out.put(k * ld + b, Math.exp(logs[k] - max));
     }
   }
 
@@ -546,7 +550,7 @@ final class FoldedEvaluator implements Evaluator {
     if (!keepsE(r)) {
       return;
     }
-    Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], n, cap);
+    Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], n, ld);
   }
 
   private void cpBlock(int p, Scratch sc) {
@@ -572,19 +576,19 @@ final class FoldedEvaluator implements Evaluator {
       if (q != null && leafy[p]) {
         lookupDense(d, ch[i], ds[i], out, sc);
       } else {
-        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], cap, 0.0, ds[i], cap);
+        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], ld, 0.0, ds[i], ld);
       }
     }
     // The product of the dense outputs, in linear space with the column scale msum.
     NativeVector prod = sc.prod;
     if (ch.length == 2) {
       resetExtremes(sc);
-      NativeVector.product(ds[0], ds[1], prod, sc.colA, sc.colB, out, n, cap);
+      NativeVector.product(ds[0], ds[1], prod, sc.colA, sc.colB, out, n, ld);
       store(p, r, out, prod, msum, ds, ch, sc);
       return;
     }
     for (int k = 0; k < out; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int b = 0; b < n; b++) {
         double v = ds[0].get(row + b);
         for (int i = 1; i < ch.length; i++) {
@@ -682,7 +686,7 @@ final class FoldedEvaluator implements Evaluator {
         }
       }
       for (int j = 0; j < out; j++) {
-        int row = j * cap + first;
+        int row = j * ld + first;
         int at = j * TILE;
         if (m != null) {
           target.putScaled(row, v, at, inv, width);
@@ -727,7 +731,7 @@ final class FoldedEvaluator implements Evaluator {
     double[] colMin = sc.colB;
     resetExtremes(sc);
     for (int k = 0; k < out; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int b = 0; b < n; b++) {
         double v = prod.get(row + b);
         colMax[b] = Math.max(colMax[b], v);
@@ -757,13 +761,13 @@ final class FoldedEvaluator implements Evaluator {
         colMin[b] = colMin[b] < normal ? -1 : 0; // -1: redo in log space (also when all of it underflowed)
         colMax[b] = max == 0 ? 0 : 1.0 / max;
       }
-      NativeVector.scaleColumns(prod, target, colMax, out, n, cap);
+      NativeVector.scaleColumns(prod, target, colMax, out, n, ld);
     } else {
       for (int b = 0; b < n; b++) {
         colMin[b] = colMin[b] < normal ? -1 : 0;
       }
       for (int k = 0; k < out; k++) {
-        int row = k * cap;
+        int row = k * ld;
         for (int b = 0; b < n; b++) {
           target.put(row + b, Math.log(prod.get(row + b)) + scale[b]);
         }
@@ -785,16 +789,16 @@ final class FoldedEvaluator implements Evaluator {
     for (int k = 0; k < out; k++) {
       double v = scale;
       for (int i = 0; i < count; i++) {
-        v += Math.log(factors[i].get(k * cap + b));
+        v += Math.log(factors[i].get(k * ld + b));
       }
       logs[k] = v;
       max = Math.max(max, v);
     }
     for (int k = 0; k < out; k++) {
       if (m == null) {
-        target.put(k * cap + b, logs[k]);
+        target.put(k * ld + b, logs[k]);
       } else {
-        target.put(k * cap + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
+        target.put(k * ld + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
       }
     }
     if (m != null) {
@@ -812,7 +816,7 @@ final class FoldedEvaluator implements Evaluator {
     int[] ch = s.partChildren[p];
     if (s.kind == LayerKind.CP_T) {
       for (int k = 0; k < in; k++) {
-        int row = k * cap;
+        int row = k * ld;
         for (int b = 0; b < n; b++) {
           double h = 0;
           for (int c : ch) {
@@ -821,12 +825,12 @@ final class FoldedEvaluator implements Evaluator {
           z.put(row + b, h);
         }
       }
-      Numerics.expNormalise(z, z, scale, in, n, cap);
+      Numerics.expNormalise(z, z, scale, in, n, ld);
     } else {
       kronecker(ch, z, scale);
     }
     NativeVector dd = dv != null ? dv[d] : sc.d;
-    NativeMemory.gemm(false, false, out, n, in, w[d], in, z, cap, 0.0, dd, cap);
+    NativeMemory.gemm(false, false, out, n, in, w[d], in, z, ld, 0.0, dd, ld);
     if (usesE) {
       sc.dk[0] = dd;
       emit(p, r, out, dd, scale, sc.dk, ch, sc);
@@ -834,7 +838,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     NativeVector target = pv[p];
     for (int k = 0; k < out; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int b = 0; b < n; b++) {
         target.put(row + b, Math.log(dd.get(row + b)) + scale[b]);
       }
@@ -847,7 +851,7 @@ final class FoldedEvaluator implements Evaluator {
     NativeVector e0 = ev[ch[0]];
     for (int k = 0; k < rows; k++) {
       for (int b = 0; b < n; b++) {
-        z.put(k * cap + b, e0.get(k * cap + b));
+        z.put(k * ld + b, e0.get(k * ld + b));
       }
     }
     for (int b = 0; b < n; b++) {
@@ -859,12 +863,12 @@ final class FoldedEvaluator implements Evaluator {
       NativeVector ec = ev[ch[i]];
       for (int old = rows - 1; old >= 0; old--) {
         for (int b = 0; b < n; b++) {
-          tmp[b] = z.get(old * cap + b);
+          tmp[b] = z.get(old * ld + b);
         }
         for (int k = kc - 1; k >= 0; k--) {
-          int row = (old * kc + k) * cap;
+          int row = (old * kc + k) * ld;
           for (int b = 0; b < n; b++) {
-            z.put(row + b, tmp[b] * ec.get(k * cap + b));
+            z.put(row + b, tmp[b] * ec.get(k * ld + b));
           }
         }
       }
@@ -914,7 +918,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     Arrays.fill(colMax, 0, n, 0.0);
     for (int k = 0; k < units; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int q = 0; q < np; q++) {
         pv[first + q].accumulateScaled(mixLin[off + k * np + q], c[q], row, v, n, q == 0);
       }
@@ -933,7 +937,7 @@ final class FoldedEvaluator implements Evaluator {
       m[b] = Math.log(colMax[b]) + big[b];
       colMax[b] = 1.0 / colMax[b];
     }
-    NativeVector.scaleColumns(e, e, colMax, units, n, cap);
+    NativeVector.scaleColumns(e, e, colMax, units, n, ld);
     if (fallback) {
       for (int b = 0; b < n; b++) {
         if (flag[b]) {
@@ -954,14 +958,14 @@ final class FoldedEvaluator implements Evaluator {
     double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < units; k++) {
       for (int q = 0; q < np; q++) {
-        terms[q] = mixLog[off + k * np + q] + Math.log(pv[first + q].get(k * cap + b)) + ps[first + q][b];
+        terms[q] = mixLog[off + k * np + q] + Math.log(pv[first + q].get(k * ld + b)) + ps[first + q][b];
       }
       logs[k] = Numerics.logSumExp(terms, 0, np);
       max = Math.max(max, logs[k]);
     }
     mv[r][b] = max;
     for (int k = 0; k < units; k++) {
-      ev[r].put(k * cap + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
+      ev[r].put(k * ld + b, max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(logs[k] - max));
     }
   }
 
@@ -976,7 +980,7 @@ final class FoldedEvaluator implements Evaluator {
     int off = s.mixOffset[r] - mixBase;
     NativeVector target = lv[r];
     for (int k = 0; k < units; k++) {
-      int row = k * cap;
+      int row = k * ld;
       if (np == 2) {
         double a0 = mixLog[off + k * 2];
         double a1 = mixLog[off + k * 2 + 1];
@@ -1034,15 +1038,15 @@ final class FoldedEvaluator implements Evaluator {
     long clear0 = System.nanoTime();
     double[][] gL = gl;
     parallel(s.numRegions, (t, r) -> {
-      Arrays.fill(gL[r], 0, s.units[r] * cap, 0.0);
+      Arrays.fill(gL[r], 0, s.units[r] * ld, 0.0);
       if (ge != null && ge[r] != null) {
-        Numerics.zero(ge[r], s.units[r] * cap);
+        Numerics.zero(ge[r], s.units[r] * ld);
       }
     });
     clearNanos += System.nanoTime() - clear0;
     for (int y = 0; y < c; y++) {
       for (int b = 0; b < n; b++) {
-        gL[s.root][y * cap + b] = outputGradient[b * c + y];
+        gL[s.root][y * ld + b] = outputGradient[b * c + y];
       }
     }
     for (int i = s.folds.size() - 1; i >= 0; i--) {
@@ -1096,7 +1100,7 @@ final class FoldedEvaluator implements Evaluator {
     if (!keepsE(r)) {
       return;
     }
-    NativeVector.addProduct(ev[r], ge[r], gl[r], s.units[r], n, cap);
+    NativeVector.addProduct(ev[r], ge[r], gl[r], s.units[r], n, ld);
   }
 
   /**
@@ -1123,7 +1127,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     double[] ga = new double[np];
     for (int k = 0; k < units; k++) {
-      int row = k * cap;
+      int row = k * ld;
       for (int q = 0; q < np; q++) {
         double w = mixLin[off + k * np + q];
         double a = mixLog[off + k * np + q];
@@ -1166,7 +1170,7 @@ final class FoldedEvaluator implements Evaluator {
     NativeVector l = lv[r];
     double[] ga = new double[np];
     for (int k = 0; k < units; k++) {
-      int row = k * cap;
+      int row = k * ld;
       Arrays.fill(ga, 0);
       for (int q = 0; q < np; q++) {
         double a = mixLog[off - mixBase + k * np + q];
@@ -1202,10 +1206,10 @@ final class FoldedEvaluator implements Evaluator {
       int c = ch[i];
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
-      NativeVector.quotient(g, dv[d], sc.gd, out, n, cap);
+      NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
       denseWeightGradient(d, sc, ev[c], gradient);
       synchronized (locks[c]) {
-        NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 1.0, ge[c], cap);
+        NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, ld, 1.0, ge[c], ld);
       }
     }
   }
@@ -1214,7 +1218,7 @@ final class FoldedEvaluator implements Evaluator {
   private void denseWeightGradient(int d, Scratch sc, NativeVector input, double[] gradient) {
     int out = s.denseOut[d];
     int in = s.denseIn[d];
-    NativeMemory.gemm(false, true, out, in, n, sc.gd, cap, input, cap, 0.0, sc.gw, in);
+    NativeMemory.gemm(false, true, out, in, n, sc.gd, ld, input, ld, 0.0, sc.gw, in);
     NativeVector wd = w[d];
     int off = s.denseOffset[d];
     for (int j = 0; j < out; j++) {
@@ -1234,15 +1238,15 @@ final class FoldedEvaluator implements Evaluator {
     int d = s.partFirstDense[p];
     int in = s.denseIn[d];
     NativeVector z = zv[p];
-    NativeVector.quotient(g, dv[d], sc.gd, out, n, cap);
+    NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
     denseWeightGradient(d, sc, z, gradient);
-    NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, cap, 0.0, sc.gz, cap);
+    NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, ld, 0.0, sc.gz, ld);
     int[] ch = s.partChildren[p];
     if (s.kind == LayerKind.CP_T) {
       // d/dH = Z ⊙ GZ, and H = Σ L_c.
       double[] gh = sc.heap;
       for (int k = 0; k < in; k++) {
-        int row = k * cap;
+        int row = k * ld;
         for (int b = 0; b < n; b++) {
           gh[row + b] = z.get(row + b) * sc.gz.get(row + b);
         }
@@ -1250,7 +1254,7 @@ final class FoldedEvaluator implements Evaluator {
       for (int c : ch) {
         synchronized (locks[c]) {
           double[] gc = gl[c];
-          for (int idx = 0; idx < in * cap; idx++) {
+          for (int idx = 0; idx < in * ld; idx++) {
             gc[idx] += gh[idx];
           }
         }
@@ -1280,12 +1284,12 @@ final class FoldedEvaluator implements Evaluator {
         rem /= kc;
       }
       for (int b = 0; b < n; b++) {
-        double gz = sc.gz.get(row * cap + b);
+        double gz = sc.gz.get(row * ld + b);
         for (int i = 0; i < arity; i++) {
           double prod = gz;
           for (int j = 0; j < arity; j++) {
             if (j != i) {
-              prod *= ev[ch[j]].get(digit[j] * cap + b);
+              prod *= ev[ch[j]].get(digit[j] * ld + b);
             }
           }
           acc[i][digit[i] * n + b] += prod;
@@ -1298,7 +1302,7 @@ final class FoldedEvaluator implements Evaluator {
         NativeVector target = ge[c];
         for (int k = 0; k < s.units[c]; k++) {
           for (int b = 0; b < n; b++) {
-            target.put(k * cap + b, target.get(k * cap + b) + acc[i][k * n + b]);
+            target.put(k * ld + b, target.get(k * ld + b) + acc[i][k * n + b]);
           }
         }
       }
@@ -1315,7 +1319,7 @@ final class FoldedEvaluator implements Evaluator {
     boolean[] missing = e.missing();
     for (int k = 0; k < kin; k++) {
       int base = s.inputOffset(var, k);
-      int row = k * cap;
+      int row = k * ld;
       double total = 0;
       for (int b = 0; b < n; b++) {
         int idx = b * s.numVars + var;

@@ -157,6 +157,34 @@ class CircuitExactnessTest {
 
   @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
   @MethodSource("tinyCircuits")
+  void batchesOfEverySizeInOneEvaluatorMatchAnEvaluatorOfExactlyTheirSize(String graph, LayerKind kind, int h, int w,
+      int cats) {
+    // The blocks of a batch are laid out for its size, not the capacity: successive batches of other
+    // sizes must not read one another's values, forward or backward.
+    Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 17);
+    int[] sizes = {7, 3, 8, 1, 5};
+    try (Evaluator shared = circuit.evaluator(8, 2, true)) {
+      for (int i = 0; i < sizes.length; i++) {
+        Evidence e = randomEvidence(circuit.numVariables(), cats, sizes[i], 0.3, 40 + i);
+        double[] coeff = new Random(i).doubles((long) sizes[i] * circuit.numClasses(), -1, 1).toArray();
+        double[] gradient = new double[circuit.numParameters()];
+        double[] values = shared.logLikelihoods(e).values();
+        shared.backward(coeff, gradient);
+        try (Evaluator exact = circuit.evaluator(sizes[i], 2, true)) {
+          double[] expectedGradient = new double[circuit.numParameters()];
+          assertThat(values).as("batch of %d", sizes[i]).containsExactly(exact.logLikelihoods(e).values(), within(1e-12));
+          exact.backward(coeff, expectedGradient);
+          for (int j = 0; j < gradient.length; j++) {
+            assertThat(gradient[j]).as("batch of %d, parameter %d", sizes[i], j)
+                .isCloseTo(expectedGradient[j], within(1e-12 + 1e-10 * Math.abs(expectedGradient[j])));
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}x{3} categories={4}")
+  @MethodSource("tinyCircuits")
   void gradientsAgreeWithCentralFiniteDifferences(String graph, LayerKind kind, int h, int w, int cats) {
     Circuit circuit = Circuit.create(spec(graph, kind, h, w, cats), 15);
     Evidence e = randomEvidence(circuit.numVariables(), cats, 4, 0.25, 22);
