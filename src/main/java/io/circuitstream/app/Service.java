@@ -65,6 +65,12 @@ final class Service implements AutoCloseable {
 
   /** The consumer group of the labelled-images topic is the service's group with this suffix. */
   static final String FEEDBACK_GROUP_SUFFIX = "-feedback";
+  /**
+   * How long the broker may hold a fetch of the feedback topic: feedback only fills the replay buffer,
+   * so it need not arrive within the micro-batch window, and a mostly idle topic polled every 5 ms
+   * would cost the broker ~200 empty fetches a second on the cores that score images.
+   */
+  static final int FEEDBACK_FETCH_WAIT_MS = 500;
 
   /** How long start-up waits to read the models topic to its end. */
   static final Duration ANNOUNCEMENT_TIMEOUT = Duration.ofSeconds(60);
@@ -199,7 +205,7 @@ final class Service implements AutoCloseable {
       FineTuneConfig ft = config.fineTune();
       KafkaSource feedback = new KafkaSource(bootstrap, config.string("kafka.group.id") + FEEDBACK_GROUP_SUFFIX,
           topics.labelledImages().name(), config.integer("pipeline.max-in-flight"), maxBatch, false,
-          config.integer("kafka.session-timeout-ms"), maxWaitMs, (partition, lag) -> { });
+          config.integer("kafka.session-timeout-ms"), FEEDBACK_FETCH_WAIT_MS, (partition, lag) -> { });
       sidePipeline = SidePipeline.start(ft, feedback, fleet, fineTuneMetrics, limits,
           () -> OriginalData.mnist(ft.validationImages()), BuildInfo.version());
       fineTuning = sidePipeline;
