@@ -27,7 +27,7 @@ final class CodecJson {
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           // Exact, and without the BigInteger slow path of Double.toString / parseDouble that every
-          // prediction's probabilities took (~2 % of the CPU of a load run, JFR).
+          // prediction's probabilities took (~2 % of a load run's Java samples, JFR).
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
           .build())
