@@ -32,8 +32,7 @@ public final class KafkaSink implements AutoCloseable {
    * @param transactionalId a transactional id unique to this instance for exactly-once, or {@code null}
    */
   public KafkaSink(String bootstrapServers, @Nullable String transactionalId) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = KafkaClients.base(bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 1);

@@ -78,8 +78,7 @@ public final class KafkaSource implements AutoCloseable {
     this.topic = topic;
     this.maxInFlight = maxInFlight;
     this.lagListener = lagListener;
-    props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props = KafkaClients.base(bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
