@@ -7,6 +7,8 @@ import io.circuitstream.stream.codec.OutputCodecs;
 import io.circuitstream.stream.kafka.KafkaClients;
 import io.circuitstream.stream.message.ImageMessage;
 import io.circuitstream.stream.message.Prediction;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,7 +63,19 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Format fmt = Format.byName(format);
+    if (count < 1 || warmup < 0 || !(rate >= 0) || Double.isInfinite(rate)) {
+      System.err.println("load: --count must be at least 1, --warmup at least 0 and --rate a finite number of images"
+          + " per second, at least 0 (0 = as fast as the producer can); got --count " + count + " --warmup " + warmup
+          + " --rate " + rate);
+      return 2;
+    }
+    Format fmt;
+    try {
+      fmt = Format.byName(format);
+    } catch (IllegalArgumentException e) {
+      System.err.println("load: --format: " + e.getMessage());
+      return 2;
+    }
     Map<String, String> set = new LinkedHashMap<>();
     set.put("admin.port", "0");
     set.put("kafka.embedded.port", "0");
@@ -181,6 +196,12 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("duplicated", duplicated);
     r.put("batches", service.pipeline.batches());
     r.put("meanBatchSize", Math.round(10.0 * service.pipeline.records() / Math.max(1, service.pipeline.batches())) / 10.0);
+    // The run's conditions: the collector shapes the tail, and the whole JVM's peak memory goes with it.
+    r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining(", ")));
+    r.put("peakRssMiB", BenchCommand.peakRssMiB());
+    // A timeline's published_epoch_ms minus this is the JVM uptime that GC and JIT logs print.
+    r.put("jvmStartEpochMs", ManagementFactory.getRuntimeMXBean().getStartTime());
     if (timeline != null) {
       writeTimeline(timeline, total, samples);
     }
