@@ -131,7 +131,7 @@ final class FineTuneService implements SidePipeline {
     if (label == null) {
       return "unlabelled";
     }
-    int classes = fleet.served().map(s -> s.model().spec().numClasses()).orElse(256);
+    int classes = fleet.served().map(s -> s.spec().numClasses()).orElse(256);
     if (label < 0 || label >= classes) {
       return "invalid";
     }
@@ -210,7 +210,7 @@ final class FineTuneService implements SidePipeline {
     OriginalData data = original();
     ImageSet replay = replaySample(data.train(), job.feedback.train().size(), c.feedbackFraction(), c.seed() + job.number);
     job.replayImages(replay.size());
-    Model parent = job.parent.model();
+    Model parent = job.parent.load();
     Circuit circuit = parent.toCircuit(); // a copy: the serving model is never touched
     HybridLoss loss = new HybridLoss(c.lambda(), parent.spec().numVariables(), parent.logPrior());
     ValidationGate gate = new ValidationGate(data.validation(), job.feedback.heldOut(), c.margin(), loss,

@@ -2,6 +2,7 @@ package io.circuitstream.serve;
 
 import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.model.Model;
+import io.circuitstream.model.Provenance;
 import io.circuitstream.stream.message.ImageMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ModelService implements ModelRegistry, AutoCloseable {
     ServingModel current = active.get();
     List<ModelInfo> out = new ArrayList<>();
     for (String v : store.versions()) {
-      out.add(info(v, current != null && current.version.equals(v) ? current.model : null, current));
+      out.add(info(v, current != null && current.version.equals(v) ? current.provenance : null, current));
     }
     return out;
   }
@@ -73,7 +74,7 @@ public final class ModelService implements ModelRegistry, AutoCloseable {
   @Override
   public Optional<ModelInfo> active() {
     ServingModel current = active.get();
-    return current == null ? Optional.empty() : Optional.of(info(current.version, current.model, current));
+    return current == null ? Optional.empty() : Optional.of(info(current.version, current.provenance, current));
   }
 
   /** Returns the active version's name, if any. */
@@ -83,29 +84,29 @@ public final class ModelService implements ModelRegistry, AutoCloseable {
   }
 
   /**
-   * Returns the active version with its model, if any.
+   * Returns the active version with its structure, if any.
    *
-   * <p>The model is immutable: fine-tuning starts from {@link Model#toCircuit()}, a copy, and never
-   * touches the serving evaluator.
+   * <p>Its parameters are not held in memory while it serves: {@link ServedModel#load()} reads the
+   * whole model from the store, and fine-tuning trains a circuit of its own on it, never touching the
+   * serving evaluator.
    */
   public Optional<ServedModel> served() {
     ServingModel current = active.get();
-    return current == null ? Optional.empty() : Optional.of(new ServedModel(current.version, current.model));
+    return current == null ? Optional.empty() : Optional.of(new ServedModel(current.version, current.spec, store));
   }
 
   /** Returns the description of a stored version (read once, then cached), whether active or not. */
   public ModelInfo describe(String version) {
     ServingModel current = active.get();
-    return info(version, current != null && current.version.equals(version) ? current.model : null, current);
+    return info(version, current != null && current.version.equals(version) ? current.provenance : null, current);
   }
 
-  private ModelInfo info(String version, @Nullable Model loaded, @Nullable ServingModel current) {
+  private ModelInfo info(String version, @Nullable Provenance loaded, @Nullable ServingModel current) {
     // Stored versions never change, so each file is read once for its description.
     ModelInfo known = infos.computeIfAbsent(version, v -> {
       try {
-        Model m = loaded != null ? loaded : store.load(v);
-        return new ModelInfo(v, m.provenance().lambda(), m.provenance().createdAt(), store.sha256(v),
-            m.provenance().metrics(), false, null, m.provenance().parentVersion());
+        Provenance p = loaded != null ? loaded : store.load(v).provenance();
+        return new ModelInfo(v, p.lambda(), p.createdAt(), store.sha256(v), p.metrics(), false, null, p.parentVersion());
       } catch (RuntimeException e) {
         return new ModelInfo(v, 0, "", "", Map.of(), false, String.valueOf(e.getMessage()), null);
       }

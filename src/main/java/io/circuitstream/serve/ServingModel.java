@@ -1,11 +1,13 @@
 package io.circuitstream.serve;
 
-import io.circuitstream.engine.circuit.Circuit;
+import io.circuitstream.engine.circuit.CircuitSpec;
 import io.circuitstream.engine.circuit.ClassScores;
 import io.circuitstream.engine.circuit.Evaluator;
 import io.circuitstream.engine.circuit.Evidence;
 import io.circuitstream.engine.circuit.Precision;
 import io.circuitstream.model.Model;
+import io.circuitstream.model.OodCalibration;
+import io.circuitstream.model.Provenance;
 import io.circuitstream.stream.message.ImageMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,27 +16,34 @@ import org.jspecify.annotations.Nullable;
 /**
  * One loaded model version with its own evaluator; scores whole batches under a lock.
  *
+ * <p>It keeps the model's structure, prior, calibration and provenance but not its parameter vector:
+ * the evaluator reads the parameters once, when it is built, so they are not held on the heap while
+ * the version serves (fine-tuning reads them from the model store).
+ *
  * <p>Closing waits for a batch in progress, and a closed model refuses new batches (the caller then
  * takes the newly active one), so a batch is never scored by two versions.
  */
 final class ServingModel implements AutoCloseable {
   final String version;
-  final Model model;
+  final CircuitSpec spec;
+  final Provenance provenance;
+  private final OodCalibration ood;
   private final Evaluator evaluator;
   private final double[] logPrior;
   private boolean closed;
 
   ServingModel(String version, Model model, int capacity, int threads, Precision precision) {
     this.version = version;
-    this.model = model;
-    Circuit circuit = model.readOnlyCircuit();
-    this.evaluator = circuit.evaluator(capacity, threads, false, precision);
+    this.spec = model.spec();
+    this.provenance = model.provenance();
+    this.ood = model.ood();
+    this.evaluator = model.readOnlyCircuit().evaluator(capacity, threads, false, precision);
     this.logPrior = model.logPrior();
   }
 
   /** Returns the pixels per image this model expects. */
   int numVariables() {
-    return model.spec().numVariables();
+    return spec.numVariables();
   }
 
   /** Scores a batch, or returns {@code null} if this model was closed (swapped out) meanwhile. */
@@ -49,7 +58,7 @@ final class ServingModel implements AutoCloseable {
       List<ImageMessage> part = images.subList(from, Math.min(images.size(), from + cap));
       out.addAll(scoreChunk(part));
     }
-    return new ScoredBatch(version, model.ood().threshold(), out, (System.nanoTime() - start) / 1e9);
+    return new ScoredBatch(version, ood.threshold(), out, (System.nanoTime() - start) / 1e9);
   }
 
   private List<ScoredImage> scoreChunk(List<ImageMessage> images) {
@@ -75,7 +84,7 @@ final class ServingModel implements AutoCloseable {
     ClassScores ll = evaluator.logLikelihoods(e);
     ClassScores post = ll.posterior(logPrior);
     double[] marginal = ll.logMarginal(logPrior);
-    double threshold = model.ood().threshold();
+    double threshold = ood.threshold();
     List<ScoredImage> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       double[] p = post.row(i);

@@ -230,6 +230,11 @@ public final class Circuit {
     return params;
   }
 
+  /** Returns whether this circuit is a {@link #readOnlyView}, whose parameters never change. */
+  boolean readOnly() {
+    return readOnly;
+  }
+
   long version() {
     return version;
   }

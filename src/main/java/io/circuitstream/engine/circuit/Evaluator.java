@@ -4,7 +4,8 @@ package io.circuitstream.engine.circuit;
  * Evaluates a circuit on batches: class-conditional log-likelihoods and their gradients.
  *
  * <p>An evaluator owns its working memory and is not thread-safe: use one per thread. It reads the
- * circuit's current parameters at each call.
+ * circuit's current parameters at each call; an inference evaluator of a {@link Circuit#readOnlyView}
+ * reads them once, when it is created, and does not keep the parameter array.
  */
 public interface Evaluator extends AutoCloseable {
 

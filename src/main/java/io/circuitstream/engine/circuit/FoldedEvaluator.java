@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * a dense layer computes {@code log(W · E) + m} with one BLAS product, and nothing is clamped.
  */
 final class FoldedEvaluator implements Evaluator {
-  private final Circuit circuit;
+  // Null once an inference evaluator of a read-only circuit has read its parameters (see detach()).
+  private @Nullable Circuit circuit;
   private final Structure s;
   private final int cap;
   private final boolean training;
@@ -45,6 +46,7 @@ final class FoldedEvaluator implements Evaluator {
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
   private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
   private final boolean[] lowMax; // [pixel][category]: some p_k(u) underflows; such columns take logs
+  private final double @Nullable [][] lowLog; // [pixel][category] where lowMax: log p_k(u) per unit k
   /** Input probabilities, transposed for the input fold: [pixel][category][unit]. */
   private final double @Nullable [] inputProb;
   private final double[] mixLog;
@@ -216,6 +218,7 @@ final class FoldedEvaluator implements Evaluator {
     }
     logMax = new double[lookup ? s.numVars * s.numCategories : 0];
     lowMax = new boolean[logMax.length];
+    lowLog = new double[logMax.length][];
     int base = s.numParams;
     for (int r = 0; r < s.numRegions; r++) {
       if (s.mixOffset[r] >= 0) {
@@ -226,6 +229,20 @@ final class FoldedEvaluator implements Evaluator {
     mixLog = new double[s.numParams - mixBase];
     mixLin = new double[s.numParams - mixBase];
     clock = new FoldClock(s);
+    if (circuit.readOnly() && usesE && inputProb == null) {
+      detach();
+    }
+  }
+
+  /**
+   * Reads the parameters of a read-only circuit now and lets go of the circuit. An inference
+   * evaluator that looks every pixel up in its tables needs the logits afterwards only for pixel
+   * values whose unit probabilities underflow, and it keeps their log-probabilities ({@code lowLog}):
+   * so a served model's parameter array can be collected once its evaluator exists.
+   */
+  private void detach() {
+    refresh();
+    circuit = null;
   }
 
   @Override
@@ -246,12 +263,16 @@ final class FoldedEvaluator implements Evaluator {
   // ---------------------------------------------------------------- parameters
 
   private void refresh() {
-    long v = circuit.version();
+    Circuit c = circuit;
+    if (c == null) {
+      return; // detached: the parameters were read once and never change
+    }
+    long v = c.version();
     if (v == version) {
       return;
     }
     long t0 = System.nanoTime();
-    double[] theta = circuit.params();
+    double[] theta = c.params();
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
     parallel(s.numDense, (t, d) -> {
@@ -298,6 +319,7 @@ final class FoldedEvaluator implements Evaluator {
           logMax[var * cats + u] = Math.log(max);
           // A unit whose probability underflows would make its ratio to the max wrong: take logs.
           lowMax[var * cats + u] = underflows(min, max);
+          lowLog[var * cats + u] = lowMax[var * cats + u] ? inputLogs(theta, var, u) : null;
           double inv = max > 0 ? 1.0 / max : 0.0;
           for (int k = 0; k < kin; k++) {
             a.put(u * kin + k, prob[at + u * kin + k] * inv);
@@ -412,7 +434,7 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     if (!usesE) {
-      double[] theta = circuit.params();
+      double[] theta = logits();
       NativeVector out = lv[var];
       for (int k = 0; k < kin; k++) {
         int base = s.inputOffset(var, k);
@@ -476,13 +498,30 @@ final class FoldedEvaluator implements Evaluator {
     return min < Double.MIN_NORMAL || min / max < normal;
   }
 
-  /** Returns {@code max_k log p_k(u)} of a pixel from the logits (for values whose probabilities underflow). */
-  private double maxInputLog(int var, int u) {
-    double[] theta = circuit.params();
+  /** Returns the circuit's logits, which only an evaluator that did not {@link #detach()} reads while evaluating. */
+  private double[] logits() {
+    Circuit c = circuit;
+    if (c == null) {
+      throw new IllegalStateException("a detached evaluator holds no logits");
+    }
+    return c.params();
+  }
+
+  /** Returns {@code log p_k(u)} of every unit k of pixel {@code var}, from the logits. */
+  private double[] inputLogs(double[] theta, int var, int u) {
     int kin = s.spec.inputUnits();
-    double max = Double.NEGATIVE_INFINITY;
+    double[] logs = new double[kin];
     for (int k = 0; k < kin; k++) {
-      max = Math.max(max, theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k]);
+      logs[k] = theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k];
+    }
+    return logs;
+  }
+
+  /** Returns {@code max_k log p_k(u)} of a pixel value whose unit probabilities underflow. */
+  private double maxInputLog(int var, int u) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : lowLog[var * s.numCategories + u]) {
+      max = Math.max(max, x);
     }
     return max;
   }
@@ -508,16 +547,15 @@ final class FoldedEvaluator implements Evaluator {
     if (!low) {
       return;
     }
-    double[] theta = circuit.params();
     double[] ek = new double[kin];
     for (int b = 0; b < n; b++) {
       if (base[b] != -2) {
         continue;
       }
-      int u = values[b * s.numVars + var];
+      double[] logs = lowLog[var * s.numCategories + values[b * s.numVars + var]];
       double mx = mv[var][b];
       for (int k = 0; k < kin; k++) {
-        ek[k] = Math.exp(theta[s.inputOffset(var, k) + u] - inputLogZ[var * kin + k] - mx);
+        ek[k] = Math.exp(logs[k] - mx);
       }
       for (int j = 0; j < out; j++) {
         double sum = 0;
@@ -531,7 +569,7 @@ final class FoldedEvaluator implements Evaluator {
 
   /** Computes one input column from the logits when every unit's probability underflows. */
   private void inputColumnInLogSpace(int var, int value, int b, NativeVector out, double[] m) {
-    double[] theta = circuit.params();
+    double[] theta = logits();
     int kin = s.spec.inputUnits();
     double[] logs = new double[kin];
     double max = Double.NEGATIVE_INFINITY;

@@ -252,12 +252,14 @@ class CircuitExactnessTest {
     circuit.setParameters(theta);
     Evidence e = randomEvidence(circuit.numVariables(), cats, 6, 0.2, 23);
     ClassScores reference = circuit.evaluateUnfolded(e);
-    try (Evaluator ev = circuit.evaluator(8, 2, false)) {
-      double[] folded = ev.logLikelihoods(e).values();
-      for (int i = 0; i < folded.length; i++) {
-        assertThat(reference.values()[i]).isFinite();
-        assertThat(folded[i]).as("entry %d", i)
-            .isCloseTo(reference.values()[i], within(1e-9 * Math.max(1, Math.abs(reference.values()[i]))));
+    for (Circuit c : List.of(circuit, Circuit.readOnlyView(spec, theta))) {
+      try (Evaluator ev = c.evaluator(8, 2, false)) {
+        double[] folded = ev.logLikelihoods(e).values();
+        for (int i = 0; i < folded.length; i++) {
+          assertThat(reference.values()[i]).isFinite();
+          assertThat(folded[i]).as("entry %d", i)
+              .isCloseTo(reference.values()[i], within(1e-9 * Math.max(1, Math.abs(reference.values()[i]))));
+        }
       }
     }
   }
@@ -385,18 +387,22 @@ class CircuitExactnessTest {
   }
 
   /**
-   * Asserts that the inference and the training evaluator of {@code precision} give the unfolded
-   * reference's log-likelihoods to {@code tolerance} relative (absolute below 1).
+   * Asserts that the inference and the training evaluator of {@code precision}, and the inference
+   * evaluator of a read-only view of the same parameters (which reads them once and keeps only the
+   * log-probabilities of underflowing pixel values), give the unfolded reference's log-likelihoods to
+   * {@code tolerance} relative (absolute below 1).
    */
   private static void assertEvaluatorsAgreeWithTheReference(Circuit circuit, Evidence e, Precision precision,
       double tolerance, String context) {
     double[] reference = circuit.evaluateUnfolded(e).values();
-    for (boolean training : new boolean[] {false, true}) {
-      try (Evaluator ev = circuit.evaluator(8, 2, training, precision)) {
+    Circuit view = Circuit.readOnlyView(circuit.spec(), circuit.parameters());
+    for (String which : new String[] {"inference", "read-only inference", "training"}) {
+      Circuit c = which.startsWith("read-only") ? view : circuit;
+      try (Evaluator ev = c.evaluator(8, 2, which.equals("training"), precision)) {
         double[] folded = ev.logLikelihoods(e).values();
         for (int i = 0; i < folded.length; i++) {
           assertThat(folded[i])
-              .as("%s, training %s, entry %d", context, training, i)
+              .as("%s, %s evaluator, entry %d", context, which, i)
               .isCloseTo(reference[i], within(tolerance * Math.max(1, Math.abs(reference[i]))));
         }
       }
