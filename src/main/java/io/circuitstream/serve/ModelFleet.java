@@ -57,7 +57,7 @@ public final class ModelFleet implements ModelRegistry {
     return models.active();
   }
 
-  /** Returns the active version with its model, if any. */
+  /** Returns the active version with its structure, if any; its parameters are read from the store. */
   public Optional<ServedModel> served() {
     return models.served();
   }

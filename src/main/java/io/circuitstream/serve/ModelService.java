@@ -106,7 +106,8 @@ public final class ModelService implements ModelRegistry, AutoCloseable {
     ModelInfo known = infos.computeIfAbsent(version, v -> {
       try {
         Provenance p = loaded != null ? loaded : store.load(v).provenance();
-        return new ModelInfo(v, p.lambda(), p.createdAt(), store.sha256(v), p.metrics(), false, null, p.parentVersion());
+        return new ModelInfo(v, p.lambda(), p.createdAt(), store.sha256(v), p.metrics(), false, null,
+            p.parentVersion());
       } catch (RuntimeException e) {
         return new ModelInfo(v, 0, "", "", Map.of(), false, String.valueOf(e.getMessage()), null);
       }

@@ -498,7 +498,7 @@ final class FoldedEvaluator implements Evaluator {
     return min < Double.MIN_NORMAL || min / max < normal;
   }
 
-  /** Returns the circuit's logits, which only an evaluator that did not {@link #detach()} reads while evaluating. */
+  /** Returns the circuit's logits, for the paths of an evaluator that did not {@link #detach()}. */
   private double[] logits() {
     Circuit c = circuit;
     if (c == null) {
