@@ -41,6 +41,11 @@ final class FoldedEvaluator implements Evaluator {
    * ([categories x out]), looked up per example. Null when not used.
    */
   private final NativeVector @Nullable [] q;
+  /**
+   * Per leafy dense layer, per pixel value: the smallest entry of that value's row of {@link #q}. A
+   * product of rows whose minima multiply to a normal value has no underflowing entry.
+   */
+  private final double @Nullable [][] qMin;
   private final boolean[] leafy; // per partition
   private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
@@ -206,12 +211,14 @@ final class FoldedEvaluator implements Evaluator {
     }
     inputProb = anyE ? new double[s.numVars * s.numCategories * s.spec.inputUnits()] : null;
     q = lookup ? new NativeVector[s.numDense] : null;
+    qMin = lookup ? new double[s.numDense][] : null;
     if (q != null) {
       for (int p = 0; p < s.numParts; p++) {
         if (leafy[p]) {
           for (int i = 0; i < s.partChildren[p].length; i++) {
             int d = s.partFirstDense[p] + i;
             q[d] = mem.allocate((long) s.numCategories * s.denseOut[d]);
+            qMin[d] = new double[s.numCategories];
           }
         }
       }
@@ -327,6 +334,7 @@ final class FoldedEvaluator implements Evaluator {
         }
         for (int d : pixelDense[var]) {
           NativeMemory.gemm(false, true, cats, s.denseOut[d], kin, a, kin, w[d], kin, 0.0, q[d], s.denseOut[d]);
+          NativeVector.rowMinima(q[d], cats, s.denseOut[d], qMin[d]);
         }
       }
     });
@@ -682,6 +690,9 @@ final class FoldedEvaluator implements Evaluator {
     NativeVector target = valueTarget(p, r);
     double @Nullable [] m = valueScale(p, r);
     int d0 = s.partFirstDense[p];
+    if (arity == 2 && m != null && s.regionNumParts[r] == 1 && leafyProducts(d0, rows, target, m, scale, out)) {
+      return true;
+    }
     double[] v = sc.tile; // [unit][image of the tile]
     double[] inv = sc.colB;
     for (int first = 0; first < n; first += TILE) {
@@ -735,6 +746,31 @@ final class FoldedEvaluator implements Evaluator {
         }
       }
     }
+    return true;
+  }
+
+  /**
+   * The common case of {@link #leafyLookup}: a region with one partition of two pixels, whose E only
+   * parents' products read. E is the plain product of the two table rows (a missing pixel's factor is
+   * 1) and m the children's summed scale: no per-image maximum, no rescaling, no log. E need not peak
+   * at 1 for the products above, which are linear in it, and stays at most 1 because every table
+   * entry does (a row of {@code q} averages probability ratios of at most 1 under a softmax row).
+   *
+   * <p>Returns false, having written nothing, unless every image's row minima multiply to a normal
+   * value, which bounds every entry of its product from below: then nothing underflows.
+   */
+  private boolean leafyProducts(int d0, int[][] rows, NativeVector target, double[] m, double[] scale, int out) {
+    double[] minA = qMin[d0];
+    double[] minB = qMin[d0 + 1];
+    for (int b = 0; b < n; b++) {
+      double lowA = rows[0][b] >= 0 ? minA[rows[0][b] / out] : 1.0;
+      double lowB = rows[1][b] >= 0 ? minB[rows[1][b] / out] : 1.0;
+      if (!(lowA * lowB >= normal)) {
+        return false;
+      }
+    }
+    NativeVector.rowProducts(q[d0], rows[0], q[d0 + 1], rows[1], target, out, n, ld);
+    System.arraycopy(scale, 0, m, 0, n);
     return true;
   }
 

@@ -291,6 +291,69 @@ final class NativeVector {
     extremes[1] = min;
   }
 
+  /**
+   * Writes, for each image {@code j < n}, the product of row {@code ra[j]} of {@code a} and row
+   * {@code rb[j]} of {@code b} ({@code len} values each, starting at those offsets; a negative offset
+   * stands for a row of ones) into column {@code j} of the [len x ld] block {@code out}.
+   */
+  static void rowProducts(NativeVector a, int[] ra, NativeVector b, int[] rb, NativeVector out, int len, int n,
+      int ld) {
+    assert a.single == b.single && a.single == out.single;
+    assert (long) (len - 1) * ld + n <= out.length;
+    int size = a.bytes();
+    long stride = (long) size * ld;
+    for (int j = 0; j < n; j++) {
+      int x = ra[j];
+      int y = rb[j];
+      assert x + len <= a.length && y + len <= b.length;
+      long to = out.address + (long) size * j;
+      if (x >= 0 && y >= 0) {
+        long pa = a.address + (long) size * x;
+        long pb = b.address + (long) size * y;
+        if (a.single) {
+          for (int k = 0; k < len; k++) {
+            UNSAFE.putFloat(to + k * stride, UNSAFE.getFloat(pa + 4L * k) * UNSAFE.getFloat(pb + 4L * k));
+          }
+        } else {
+          for (int k = 0; k < len; k++) {
+            UNSAFE.putDouble(to + k * stride, UNSAFE.getDouble(pa + 8L * k) * UNSAFE.getDouble(pb + 8L * k));
+          }
+        }
+      } else if (x >= 0 || y >= 0) {
+        NativeVector src = x >= 0 ? a : b;
+        long from = src.address + (long) size * (x >= 0 ? x : y);
+        for (int k = 0; k < len; k++) {
+          if (a.single) {
+            UNSAFE.putFloat(to + k * stride, UNSAFE.getFloat(from + 4L * k));
+          } else {
+            UNSAFE.putDouble(to + k * stride, UNSAFE.getDouble(from + 8L * k));
+          }
+        }
+      } else {
+        for (int k = 0; k < len; k++) {
+          if (a.single) {
+            UNSAFE.putFloat(to + k * stride, 1f);
+          } else {
+            UNSAFE.putDouble(to + k * stride, 1.0);
+          }
+        }
+      }
+    }
+  }
+
+  /** Writes the smallest of each of the {@code rows} rows of a [rows x len] block into {@code min}. */
+  static void rowMinima(NativeVector v, int rows, int len, double[] min) {
+    assert (long) rows * len <= v.length && rows <= min.length;
+    for (int r = 0; r < rows; r++) {
+      double low = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < len; k++) {
+        double x = v.get(r * len + k);
+        low = x < low ? x : low;
+      }
+      min[r] = low;
+    }
+  }
+
   /** Writes {@code values[from + j] * factor[j]} at {@code offset + j} for {@code j < n}. */
   void putScaled(int offset, double[] values, int from, double[] factor, int n) {
     assert offset >= 0 && offset + n <= length;
