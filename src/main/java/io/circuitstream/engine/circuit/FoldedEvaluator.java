@@ -47,6 +47,14 @@ final class FoldedEvaluator implements Evaluator {
    */
   private final double @Nullable [][] qMin;
   private final boolean[] leafy; // per partition
+  /**
+   * Per region: a leafy single-partition region read by one dense layer only. It has no buffer of its
+   * own; the partition that reads it computes it into scratch memory just before its product, so a
+   * batch's height-1 values never leave the cache and never take memory between the folds.
+   */
+  private final boolean[] fused;
+  /** Per fold: the members it evaluates, which leaves out the partitions of fused regions. */
+  private final int[][] liveMembers;
   private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
   private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
@@ -133,6 +141,28 @@ final class FoldedEvaluator implements Evaluator {
       }
     }
 
+    fused = new boolean[s.numRegions];
+    if (lookup) {
+      int[] readers = new int[s.numRegions];
+      for (int[] ch : s.partChildren) {
+        for (int c : ch) {
+          readers[c]++;
+        }
+      }
+      for (int r = s.numVars; r < s.numRegions; r++) {
+        fused[r] = s.regionNumParts[r] == 1 && leafy[s.regionFirstPart[r]] && keepsE(r) && readers[r] == 1;
+      }
+    }
+    boolean anyFused = false;
+    for (boolean f : fused) {
+      anyFused |= f;
+    }
+    liveMembers = new int[s.folds.size()][];
+    for (int fi = 0; fi < s.folds.size(); fi++) {
+      Fold f = s.folds.get(fi);
+      liveMembers[fi] = f.type() != FoldType.CP_BLOCK ? f.members()
+          : Arrays.stream(f.members()).filter(p -> !fused[s.partRegion[p]]).toArray();
+    }
     lv = new NativeVector[s.numRegions];
     ev = usesE ? new NativeVector[s.numRegions] : null;
     mv = new double[usesE ? s.numRegions : 0][];
@@ -142,7 +172,7 @@ final class FoldedEvaluator implements Evaluator {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
       if (keepsE(r)) {
-        if (r >= s.numVars || pixelNeedsE[r]) {
+        if ((r >= s.numVars && !fused[r]) || (r < s.numVars && pixelNeedsE[r])) {
           ev[r] = mem.allocate((long) s.units[r] * cap);
         }
         mv[r] = new double[cap];
@@ -198,7 +228,7 @@ final class FoldedEvaluator implements Evaluator {
     int maxParts = Arrays.stream(s.regionNumParts).max().orElse(1);
     for (int t = 0; t < threads; t++) {
       scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, maxParts, Math.max(maxIn, s.numCategories),
-          s.numCategories * s.spec.inputUnits(), cap, training);
+          s.numCategories * s.spec.inputUnits(), cap, training, anyFused ? maxArity : 0);
     }
     locks = new Object[s.numRegions];
     for (int r = 0; r < s.numRegions; r++) {
@@ -404,7 +434,10 @@ final class FoldedEvaluator implements Evaluator {
     Fold f = s.folds.get(fi);
     switch (f.type()) {
       case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
-      case CP_BLOCK -> parallel(f.members().length, (t, i) -> cpBlock(f.members()[i], scratch[t]));
+      case CP_BLOCK -> {
+        int[] live = liveMembers[fi];
+        parallel(live.length, (t, i) -> cpBlock(live[i], scratch[t]));
+      }
       case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
       case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i], scratch[t]));
     }
@@ -603,6 +636,12 @@ final class FoldedEvaluator implements Evaluator {
     int r = s.partRegion[p];
     int out = s.units[r];
     int[] ch = s.partChildren[p];
+    for (int i = 0; i < ch.length; i++) {
+      if (fused[ch[i]]) {
+        sc.leafOut = sc.fusedE[i]; // where the child's partition stores its E (see valueTarget)
+        cpBlock(s.regionFirstPart[ch[i]], sc);
+      }
+    }
     double[] msum = sc.msum; // the column scale of the product: the sum of the children's
     Arrays.fill(msum, 0, n, 0.0);
     for (int c : ch) {
@@ -622,7 +661,8 @@ final class FoldedEvaluator implements Evaluator {
       if (q != null && leafy[p]) {
         lookupDense(d, ch[i], ds[i], out, sc);
       } else {
-        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], ev[ch[i]], ld, 0.0, ds[i], ld);
+        NativeVector input = fused[ch[i]] ? sc.fusedE[i] : ev[ch[i]];
+        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0, ds[i], ld);
       }
     }
     // The product of the dense outputs, in linear space with the column scale msum.
@@ -687,7 +727,7 @@ final class FoldedEvaluator implements Evaluator {
         return false;
       }
     }
-    NativeVector target = valueTarget(p, r);
+    NativeVector target = valueTarget(p, r, sc);
     double @Nullable [] m = valueScale(p, r);
     int d0 = s.partFirstDense[p];
     if (arity == 2 && m != null && s.regionNumParts[r] == 1 && leafyProducts(d0, rows, target, m, scale, out)) {
@@ -779,7 +819,10 @@ final class FoldedEvaluator implements Evaluator {
    * E-consumers a partition keeps E and m: the region's own when it is the only partition, else its
    * own pair that the linear mixing layer combines; the root and log-space regions keep log-values.
    */
-  private NativeVector valueTarget(int p, int r) {
+  private NativeVector valueTarget(int p, int r, Scratch sc) {
+    if (fused[r]) {
+      return java.util.Objects.requireNonNull(sc.leafOut, "a fused region is computed by its reader");
+    }
     return keepsE(r) && s.regionNumParts[r] == 1 ? ev[r] : pv[p];
   }
 
@@ -824,7 +867,7 @@ final class FoldedEvaluator implements Evaluator {
   /** The second half of {@link #emit}, given the product's column extremes in {@code sc.colA} and {@code sc.colB}. */
   private void store(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
       Scratch sc) {
-    NativeVector target = valueTarget(p, r);
+    NativeVector target = valueTarget(p, r, sc);
     double @Nullable [] m = valueScale(p, r);
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
@@ -1464,9 +1507,13 @@ final class FoldedEvaluator implements Evaluator {
     final double[] unit;
     final double[] pixel;
     final NativeVector pixelA;
+    /** Per child of a partition: the E of a fused child, computed just before the product. */
+    final NativeVector[] fusedE;
+    /** Where the partition of a fused region being computed stores its E. */
+    @Nullable NativeVector leafOut;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
-        int pixelLength, int cap, boolean training) {
+        int pixelLength, int cap, boolean training, int fusedChildren) {
       coef = new double[maxParts][cap];
       row = new double[rowLength];
       rows = new double[TILE_T * rowLength];
@@ -1474,6 +1521,10 @@ final class FoldedEvaluator implements Evaluator {
       unit = new double[maxUnits];
       pixel = new double[pixelLength];
       pixelA = mem.allocate(pixelLength);
+      fusedE = new NativeVector[fusedChildren];
+      for (int i = 0; i < fusedChildren; i++) {
+        fusedE[i] = mem.allocate((long) maxUnits * cap);
+      }
       msum = new double[cap];
       colA = new double[cap];
       colB = new double[cap];

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FoldBenchmarkTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"input", "cp-h1", "cp-h2", "mixing-h2"})
+  @ValueSource(strings = {"input", "cp-h2", "mixing-h2"})
   void everyBenchmarkRunsOnEveryFoldItNames(String fold) {
     FoldBenchmark b = new FoldBenchmark();
     b.fold = fold;
