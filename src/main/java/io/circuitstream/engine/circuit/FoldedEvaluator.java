@@ -49,8 +49,8 @@ final class FoldedEvaluator implements Evaluator {
   private final boolean[] leafy; // per partition
   /**
    * Per region: a leafy single-partition region read by one dense layer only. It has no buffer of its
-   * own; the partition that reads it computes it into scratch memory just before its product, so a
-   * batch's height-1 values never leave the cache and never take memory between the folds.
+   * own; the partition that reads it computes it into scratch memory just before its product, so its
+   * values are read back while still in the cache and take no memory between the folds.
    */
   private final boolean[] fused;
   /** Per fold: the members it evaluates, which leaves out the partitions of fused regions. */
