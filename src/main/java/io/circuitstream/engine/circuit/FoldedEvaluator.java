@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Layout: every region's values are a {@code [units, n]} row-major block for a batch of {@code n}
  * (in buffers sized for the capacity, so a small batch stays dense in memory), and a column is one
  * example. Sum layers work in log space with the max-shift trick once per input vector: a
- * region's log-values {@code L} become {@code E = exp(L - m)} with {@code m} the column maximum,
- * a dense layer computes {@code log(W · E) + m} with one BLAS product, and nothing is clamped.
+ * region's log-values {@code L} become {@code E = exp(L - m)} with {@code m} the column maximum
+ * (for a two-pixel region in inference, the pixels' scales, which keep E at most 1: see
+ * {@code leafyProducts}), a dense layer computes {@code log(W · E) + m} with one BLAS product, and
+ * nothing is clamped.
  */
 final class FoldedEvaluator implements Evaluator {
   // Null once an inference evaluator of a read-only circuit has read its parameters (see detach()).
@@ -28,7 +30,7 @@ final class FoldedEvaluator implements Evaluator {
 
   private final NativeVector[] lv; // region log-values [units x cap], where needed
   private final NativeVector @Nullable [] ev; // exp-normalised region values (CP, Tucker)
-  private final double[][] mv; // column maxima per region (CP, Tucker)
+  private final double[][] mv; // column log-scales m of E per region (CP, Tucker)
   private final NativeVector[] pv; // partition log-values; aliases lv for single-partition regions
   private final NativeVector[] w; // dense weights [out x in]
   private final NativeVector @Nullable [] dv; // dense outputs, kept for training
