@@ -174,7 +174,7 @@ final class FoldedEvaluator implements Evaluator {
         lv[r] = mem.allocate((long) s.units[r] * cap);
       }
       if (keepsE(r)) {
-        if ((r >= s.numVars && !fused[r]) || (r < s.numVars && pixelNeedsE[r])) {
+        if (r >= s.numVars ? !fused[r] : pixelNeedsE[r]) {
           ev[r] = mem.allocate((long) s.units[r] * cap);
         }
         mv[r] = new double[cap];

@@ -320,23 +320,36 @@ final class NativeVector {
           }
         }
       } else if (x >= 0 || y >= 0) {
-        NativeVector src = x >= 0 ? a : b;
-        long from = src.address + (long) size * (x >= 0 ? x : y);
-        for (int k = 0; k < len; k++) {
-          if (a.single) {
-            UNSAFE.putFloat(to + k * stride, UNSAFE.getFloat(from + 4L * k));
-          } else {
-            UNSAFE.putDouble(to + k * stride, UNSAFE.getDouble(from + 8L * k));
-          }
-        }
+        long from = x >= 0 ? a.address + (long) size * x : b.address + (long) size * y;
+        copyColumn(a.single, from, to, stride, len);
       } else {
-        for (int k = 0; k < len; k++) {
-          if (a.single) {
-            UNSAFE.putFloat(to + k * stride, 1f);
-          } else {
-            UNSAFE.putDouble(to + k * stride, 1.0);
-          }
-        }
+        fillColumn(a.single, to, stride, len);
+      }
+    }
+  }
+
+  /** Copies a contiguous row of {@code len} values to a column of stride {@code stride} bytes. */
+  private static void copyColumn(boolean single, long from, long to, long stride, int len) {
+    if (single) {
+      for (int k = 0; k < len; k++) {
+        UNSAFE.putFloat(to + k * stride, UNSAFE.getFloat(from + 4L * k));
+      }
+    } else {
+      for (int k = 0; k < len; k++) {
+        UNSAFE.putDouble(to + k * stride, UNSAFE.getDouble(from + 8L * k));
+      }
+    }
+  }
+
+  /** Sets a column of {@code len} values, {@code stride} bytes apart, to 1. */
+  private static void fillColumn(boolean single, long to, long stride, int len) {
+    if (single) {
+      for (int k = 0; k < len; k++) {
+        UNSAFE.putFloat(to + k * stride, 1f);
+      }
+    } else {
+      for (int k = 0; k < len; k++) {
+        UNSAFE.putDouble(to + k * stride, 1.0);
       }
     }
   }
