@@ -55,9 +55,14 @@ class ClassificationPipelineBatchingTest {
     Sinks.Many<Integer> items = Sinks.many().unicast().onBackpressureBuffer();
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     CountDownLatch allDone = new CountDownLatch(100);
+    CountDownLatch allEmitted = new CountDownLatch(1);
     Scheduler scorer = Schedulers.newSingle("test-scorer");
+    // Each batch waits until all 100 images are waiting: a scorer that becomes free while images
+    // are still arriving rightly takes the ones already there, which would make the sizes depend on
+    // thread timing.
     Disposable run = ClassificationPipeline.batched(items.asFlux(), 32, Duration.ofSeconds(30), scorer, batch -> {
       sizes.add(batch.size());
+      await(allEmitted);
       batch.forEach(i -> allDone.countDown());
     }).subscribe();
     try {
@@ -65,9 +70,11 @@ class ClassificationPipelineBatchingTest {
         items.tryEmitNext(i).orThrow();
       }
       items.tryEmitComplete().orThrow();
+      allEmitted.countDown();
       assertThat(allDone.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(sizes).containsExactly(32, 32, 32, 4);
     } finally {
+      allEmitted.countDown();
       run.dispose();
       scorer.dispose();
     }
