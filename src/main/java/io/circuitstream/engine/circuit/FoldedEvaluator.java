@@ -58,6 +58,16 @@ final class FoldedEvaluator implements Evaluator {
   /** Per fold: the members it evaluates, which leaves out the partitions of fused regions. */
   private final int[][] liveMembers;
   private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
+  /**
+   * Training on CP circuits: per pixel, the batch's distinct values (a missing pixel counts as one
+   * more). {@code slot[var][b]} is the column of example b's value, {@code rep[var][j]} an example with
+   * column j's value and {@code distinct[var]} their number. A pixel's E column depends only on its
+   * value, so a dense layer over a pixel multiplies the distinct columns only (an MNIST batch of 256
+   * has ~29 per pixel) and spreads the results to the examples. Null otherwise.
+   */
+  private final int @Nullable [][] slot;
+  private final int @Nullable [][] rep;
+  private final int[] distinct;
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
   private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
   private final boolean[] lowMax; // [pixel][category]: some p_k(u) underflows; such columns take logs
@@ -129,6 +139,10 @@ final class FoldedEvaluator implements Evaluator {
     if (!lookup) {
       java.util.Arrays.fill(pixelNeedsE, true);
     }
+    boolean compact = training && s.kind == LayerKind.CP;
+    slot = compact ? new int[s.numVars][cap] : null;
+    rep = compact ? new int[s.numVars][cap] : null;
+    distinct = new int[compact ? s.numVars : 0];
     pixelDense = new int[s.numVars][];
     for (int v = 0; v < s.numVars; v++) {
       pixelDense[v] = new int[perPixel[v]];
@@ -230,7 +244,7 @@ final class FoldedEvaluator implements Evaluator {
     int maxParts = Arrays.stream(s.regionNumParts).max().orElse(1);
     for (int t = 0; t < threads; t++) {
       scratch[t] = new Scratch(mem, maxOut, maxIn, maxUnits, maxArity, maxParts, Math.max(maxIn, s.numCategories),
-          s.numCategories * s.spec.inputUnits(), cap, training, anyFused ? maxArity : 0);
+          s.numCategories * s.spec.inputUnits(), cap, training, anyFused ? maxArity : 0, s.numCategories);
     }
     locks = new Object[s.numRegions];
     for (int r = 0; r < s.numRegions; r++) {
@@ -490,14 +504,23 @@ final class FoldedEvaluator implements Evaluator {
       }
       return;
     }
-    // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit.
+    // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit. Grouped by value (training),
+    // only each distinct value's representative example gets its E column: the only ones read.
     NativeVector out = ev[var];
     double[] m = mv[var];
     int[] base = sc.index;
     double[] inv = sc.colA;
     boolean[] redo = sc.flags;
     boolean fallback = false;
-    for (int b = 0; b < n; b++) {
+    int[] columns = null;
+    int count = n;
+    if (slot != null) {
+      groupValues(var, sc);
+      columns = java.util.Objects.requireNonNull(rep)[var];
+      count = distinct[var];
+    }
+    for (int j = 0; j < count; j++) {
+      int b = columns != null ? columns[j] : j;
       int idx = b * s.numVars + var;
       if (missing != null && missing[idx]) {
         base[b] = -1;
@@ -519,17 +542,70 @@ final class FoldedEvaluator implements Evaluator {
     }
     for (int k = 0; k < kin; k++) {
       int row = k * ld;
-      for (int b = 0; b < n; b++) {
+      for (int j = 0; j < count; j++) {
+        int b = columns != null ? columns[j] : j;
         out.put(row + b, base[b] < 0 ? 1.0 : inputProb[base[b] + k] * inv[b]);
       }
     }
     if (fallback) {
-      for (int b = 0; b < n; b++) {
+      for (int j = 0; j < count; j++) {
+        int b = columns != null ? columns[j] : j;
         if (base[b] >= 0 && redo[b]) {
           inputColumnInLogSpace(var, values[b * s.numVars + var], b, out, m);
         }
       }
     }
+    if (columns != null) {
+      int[] sl = java.util.Objects.requireNonNull(slot)[var];
+      for (int b = 0; b < n; b++) {
+        m[b] = m[columns[sl[b]]];
+      }
+    }
+  }
+
+  /** Fills {@link #slot}, {@link #rep} and {@link #distinct} for pixel {@code var} of this batch. */
+  private void groupValues(int var, Scratch sc) {
+    Evidence e = java.util.Objects.requireNonNull(evidence);
+    int[] values = e.values();
+    boolean[] missing = e.missing();
+    int[] first = sc.seen; // -1 for every value between calls
+    int[] sl = java.util.Objects.requireNonNull(slot)[var];
+    int[] rp = java.util.Objects.requireNonNull(rep)[var];
+    int count = 0;
+    for (int b = 0; b < n; b++) {
+      int idx = b * s.numVars + var;
+      int key = missing != null && missing[idx] ? s.numCategories : values[idx];
+      int j = first[key];
+      if (j < 0) {
+        j = count++;
+        first[key] = j;
+        rp[j] = b;
+      }
+      sl[b] = j;
+    }
+    for (int j = 0; j < count; j++) {
+      int idx = rp[j] * s.numVars + var;
+      first[missing != null && missing[idx] ? s.numCategories : values[idx]] = -1;
+    }
+    distinct[var] = count;
+  }
+
+  /** Returns whether child {@code c}'s dense layers multiply only its distinct columns (see {@link #slot}). */
+  private boolean onDistinct(int c) {
+    return slot != null && c < s.numVars && distinct[c] < n;
+  }
+
+  /**
+   * Writes dense layer {@code d}'s outputs for pixel {@code var} into {@code target}: the weights
+   * times the batch's distinct E columns, spread to the examples.
+   */
+  private void denseOnDistinct(int d, int var, NativeVector target, int out, Scratch sc) {
+    int in = s.denseIn[d];
+    int count = distinct[var];
+    NativeVector e = java.util.Objects.requireNonNull(ev)[var];
+    NativeVector.gatherColumns(e, ld, in, java.util.Objects.requireNonNull(rep)[var], count, sc.inDistinct);
+    NativeMemory.gemm(false, false, out, count, in, w[d], in, sc.inDistinct, count, 0.0, sc.outDistinct, count);
+    NativeVector.expandColumns(sc.outDistinct, count, out, java.util.Objects.requireNonNull(slot)[var], n, target, ld);
   }
 
   /**
@@ -662,6 +738,8 @@ final class FoldedEvaluator implements Evaluator {
       ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
       if (q != null && leafy[p]) {
         lookupDense(d, ch[i], ds[i], out, sc);
+      } else if (onDistinct(ch[i])) {
+        denseOnDistinct(d, ch[i], ds[i], out, sc);
       } else {
         NativeVector input = fused[ch[i]] ? sc.fusedE[i] : ev[ch[i]];
         NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0, ds[i], ld);
@@ -1325,19 +1403,38 @@ final class FoldedEvaluator implements Evaluator {
       int c = ch[i];
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
+      if (onDistinct(c)) {
+        // Per distinct value: the summed GD, its weight gradient and its E gradient. The pixel's gradient
+        // is only ever summed over the examples with one value, so it all goes to the value's representative.
+        int count = distinct[c];
+        int[] rp = java.util.Objects.requireNonNull(rep)[c];
+        NativeVector.groupedQuotient(g, ld, out, java.util.Objects.requireNonNull(slot)[c], n, dv[d], rp,
+            sc.outDistinct, count, sc.groupSum);
+        NativeVector.gatherColumns(ev[c], ld, in, rp, count, sc.inDistinct);
+        denseWeightGradient(d, sc, sc.outDistinct, sc.inDistinct, count, count, gradient);
+        NativeMemory.gemm(true, false, in, count, out, w[d], in, sc.outDistinct, count, 0.0, sc.gradDistinct, count);
+        synchronized (locks[c]) {
+          NativeVector.addToColumns(sc.gradDistinct, count, in, rp, ge[c], ld);
+        }
+        continue;
+      }
       NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
-      denseWeightGradient(d, sc, ev[c], gradient);
+      denseWeightGradient(d, sc, sc.gd, ev[c], n, ld, gradient);
       synchronized (locks[c]) {
         NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, ld, 1.0, ge[c], ld);
       }
     }
   }
 
-  /** Computes d loss / d W = GD · input^T and adds it, through the row softmax, to the logits' gradient. */
-  private void denseWeightGradient(int d, Scratch sc, NativeVector input, double[] gradient) {
+  /**
+   * Computes d loss / d W = GD · input^T over {@code cols} columns (leading dimension {@code ldc} in
+   * both) and adds it, through the row softmax, to the logits' gradient.
+   */
+  private void denseWeightGradient(int d, Scratch sc, NativeVector gd, NativeVector input, int cols, int ldc,
+      double[] gradient) {
     int out = s.denseOut[d];
     int in = s.denseIn[d];
-    NativeMemory.gemm(false, true, out, in, n, sc.gd, ld, input, ld, 0.0, sc.gw, in);
+    NativeMemory.gemm(false, true, out, in, cols, gd, ldc, input, ldc, 0.0, sc.gw, in);
     NativeVector wd = w[d];
     int off = s.denseOffset[d];
     for (int j = 0; j < out; j++) {
@@ -1358,7 +1455,7 @@ final class FoldedEvaluator implements Evaluator {
     int in = s.denseIn[d];
     NativeVector z = zv[p];
     NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
-    denseWeightGradient(d, sc, z, gradient);
+    denseWeightGradient(d, sc, sc.gd, z, n, ld, gradient);
     NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, ld, 0.0, sc.gz, ld);
     int[] ch = s.partChildren[p];
     if (s.kind == LayerKind.CP_T) {
@@ -1429,23 +1526,33 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   private void inputBackward(int var, double[] gradient) {
-    finishRegionGradient(var);
     Evidence e = evidence;
     int kin = s.spec.inputUnits();
     int cats = s.numCategories;
-    double[] g = gl[var];
     int[] values = e.values();
     boolean[] missing = e.missing();
+    boolean grouped = onDistinct(var);
+    // Grouped, the gradient by E is in the columns of the values' representatives only (see cpBlockBackward).
+    int[] columns = grouped ? java.util.Objects.requireNonNull(rep)[var] : null;
+    int count = grouped ? distinct[var] : n;
+    if (!grouped) {
+      finishRegionGradient(var);
+    }
+    double[] g = gl[var];
+    NativeVector gE = grouped ? java.util.Objects.requireNonNull(ge)[var] : null;
+    NativeVector eV = grouped ? java.util.Objects.requireNonNull(ev)[var] : null;
     for (int k = 0; k < kin; k++) {
       int base = s.inputOffset(var, k);
       int row = k * ld;
       double total = 0;
-      for (int b = 0; b < n; b++) {
+      for (int j = 0; j < count; j++) {
+        int b = columns != null ? columns[j] : j;
         int idx = b * s.numVars + var;
         if (missing != null && missing[idx]) {
           continue;
         }
-        double gv = g[row + b];
+        // d/dlog p = E · d/dE, as finishRegionGradient gives it.
+        double gv = gE != null && eV != null ? eV.get(row + b) * gE.get(row + b) : g[row + b];
         gradient[base + values[idx]] += gv;
         total += gv;
       }
@@ -1513,9 +1620,25 @@ final class FoldedEvaluator implements Evaluator {
     final NativeVector[] fusedE;
     /** Where the partition of a fused region being computed stores its E. */
     @Nullable NativeVector leafOut;
+    /** Per pixel value, its column among the batch's distinct values while they are grouped; else -1. */
+    final int[] seen;
+    /** A pixel's E on the batch's distinct values ([in x distinct]), for training. */
+    final NativeVector inDistinct;
+    /** A dense layer's outputs, or their gradient, on a pixel's distinct values ([out x distinct]). */
+    final NativeVector outDistinct;
+    /** The gradient by a pixel's E on its distinct values ([in x distinct]). */
+    final NativeVector gradDistinct;
+    /** Partial sums of a row of a dense layer's output gradient per distinct pixel value (see groupedQuotient). */
+    final double[] groupSum;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
-        int pixelLength, int cap, boolean training, int fusedChildren) {
+        int pixelLength, int cap, boolean training, int fusedChildren, int categories) {
+      seen = new int[training ? categories + 1 : 0];
+      Arrays.fill(seen, -1);
+      inDistinct = mem.allocate(training ? (long) maxIn * cap : 1);
+      outDistinct = mem.allocate(training ? (long) maxOut * cap : 1);
+      gradDistinct = mem.allocate(training ? (long) maxIn * cap : 1);
+      groupSum = new double[training ? 4 * cap : 0];
       coef = new double[maxParts][cap];
       row = new double[rowLength];
       rows = new double[TILE_T * rowLength];

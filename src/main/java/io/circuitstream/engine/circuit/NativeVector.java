@@ -226,6 +226,110 @@ final class NativeVector {
     }
   }
 
+  /**
+   * Copies column {@code cols[j]} of the [rows x srcLd] block {@code src} into column {@code j} of the
+   * [rows x count] block {@code dst}, for {@code j < count}.
+   */
+  static void gatherColumns(NativeVector src, int srcLd, int rows, int[] cols, int count, NativeVector dst) {
+    assert src.single == dst.single;
+    assert (long) rows * count <= dst.length;
+    int size = src.bytes();
+    for (int k = 0; k < rows; k++) {
+      long from = src.address + (long) size * k * srcLd;
+      long to = dst.address + (long) size * k * count;
+      if (src.single) {
+        for (int j = 0; j < count; j++) {
+          UNSAFE.putFloat(to + 4L * j, UNSAFE.getFloat(from + 4L * cols[j]));
+        }
+      } else {
+        for (int j = 0; j < count; j++) {
+          UNSAFE.putDouble(to + 8L * j, UNSAFE.getDouble(from + 8L * cols[j]));
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes {@code src[k][slot[j]]} of the [rows x srcLd] block {@code src} into {@code dst[k][j]} of the
+   * [rows x dstLd] block {@code dst} for {@code j < n}.
+   */
+  static void expandColumns(NativeVector src, int srcLd, int rows, int[] slot, int n, NativeVector dst, int dstLd) {
+    assert src.single == dst.single;
+    assert (long) (rows - 1) * dstLd + n <= dst.length;
+    int size = src.bytes();
+    for (int k = 0; k < rows; k++) {
+      long from = src.address + (long) size * k * srcLd;
+      long to = dst.address + (long) size * k * dstLd;
+      if (src.single) {
+        for (int j = 0; j < n; j++) {
+          UNSAFE.putFloat(to + 4L * j, UNSAFE.getFloat(from + 4L * slot[j]));
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          UNSAFE.putDouble(to + 8L * j, UNSAFE.getDouble(from + 8L * slot[j]));
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds column {@code j} of the [rows x count] block {@code src} to column {@code cols[j]} of the
+   * [rows x dstLd] block {@code dst}, for {@code j < count}: the transpose of {@link #gatherColumns}.
+   */
+  static void addToColumns(NativeVector src, int count, int rows, int[] cols, NativeVector dst, int dstLd) {
+    assert src.single == dst.single;
+    assert (long) rows * count <= src.length;
+    int size = src.bytes();
+    for (int k = 0; k < rows; k++) {
+      long from = src.address + (long) size * k * count;
+      long to = dst.address + (long) size * k * dstLd;
+      if (src.single) {
+        for (int j = 0; j < count; j++) {
+          long o = to + 4L * cols[j];
+          UNSAFE.putFloat(o, UNSAFE.getFloat(o) + UNSAFE.getFloat(from + 4L * j));
+        }
+      } else {
+        for (int j = 0; j < count; j++) {
+          long o = to + 8L * cols[j];
+          UNSAFE.putDouble(o, UNSAFE.getDouble(o) + UNSAFE.getDouble(from + 8L * j));
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes into {@code out[k][c]} ([rows x count]) the sum of {@code num[k*ld + j]} over the columns
+   * {@code j < n} with {@code slot[j] == c}, divided by {@code den[k][cols[c]]} ([rows x ld]): the
+   * gradient by a factor that is the same in all the columns of a group, given the gradient by the
+   * product. {@code acc} holds partial sums ({@code 4 * count} entries).
+   */
+  static void groupedQuotient(double[] num, int ld, int rows, int[] slot, int n, NativeVector den, int[] cols,
+      NativeVector out, int count, double[] acc) {
+    assert den.single == out.single;
+    assert (long) rows * count <= out.length && acc.length >= 4 * count;
+    for (int k = 0; k < rows; k++) {
+      // Four partial sums per group, so that successive columns of one group do not wait on each other.
+      java.util.Arrays.fill(acc, 0, 4 * count, 0.0);
+      int row = k * ld;
+      int j = 0;
+      for (; j + 3 < n; j += 4) {
+        acc[slot[j]] += num[row + j];
+        acc[count + slot[j + 1]] += num[row + j + 1];
+        acc[2 * count + slot[j + 2]] += num[row + j + 2];
+        acc[3 * count + slot[j + 3]] += num[row + j + 3];
+      }
+      for (; j < n; j++) {
+        acc[slot[j]] += num[row + j];
+      }
+      for (int c = 0; c < count; c++) {
+        double sum = (acc[c] + acc[count + c]) + (acc[2 * count + c] + acc[3 * count + c]);
+        out.put(k * count + c, sum / den.get(row + cols[c]));
+      }
+    }
+  }
+
+
+
   /** Writes {@code values[0 .. n)} at {@code offset}. */
   void put(int offset, double[] values, int n) {
     assert offset >= 0 && offset + n <= length && n <= values.length;
