@@ -1235,6 +1235,17 @@ final class FoldedEvaluator implements Evaluator {
     long clear0 = System.nanoTime();
     double[][] gL = gl;
     parallel(s.numRegions, (t, r) -> {
+      if (onDistinct(r)) {
+        // A pixel grouped by value: only its representatives' columns of the gradient by E are used.
+        int[] rp = java.util.Objects.requireNonNull(rep)[r];
+        NativeVector g = java.util.Objects.requireNonNull(ge)[r];
+        for (int k = 0; k < s.units[r]; k++) {
+          for (int j = 0; j < distinct[r]; j++) {
+            g.put(k * ld + rp[j], 0.0);
+          }
+        }
+        return;
+      }
       Arrays.fill(gL[r], 0, s.units[r] * ld, 0.0);
       if (ge != null && ge[r] != null) {
         Numerics.zero(ge[r], s.units[r] * ld);
