@@ -59,11 +59,12 @@ final class FoldedEvaluator implements Evaluator {
   private final int[][] liveMembers;
   private final boolean[] pixelNeedsE; // per pixel: consumed by a partition that is not leafy
   /**
-   * Training on CP circuits: per pixel, the batch's distinct values (a missing pixel counts as one
-   * more). {@code slot[var][b]} is the column of example b's value, {@code rep[var][j]} an example with
-   * column j's value and {@code distinct[var]} their number. A pixel's E column depends only on its
-   * value, so a dense layer over a pixel multiplies the distinct columns only (an MNIST batch of 256
-   * has ~29 per pixel) and spreads the results to the examples. Null otherwise.
+   * CP circuits: per region, the batch's distinct groups of examples, those that agree on every pixel
+   * in the region's scope (a missing pixel counts as one more value). {@code slot[r][b]} is example
+   * b's group, {@code rep[r][j]} an example of group j and {@code distinct[r]} their number. A region's
+   * E column depends only on those pixels, so a dense layer over it multiplies one column per group
+   * (an MNIST batch of 256 has ~29 per pixel and ~49 per pair of pixels) and spreads the results to
+   * the examples. Null for other layer kinds.
    */
   private final int @Nullable [][] slot;
   private final int @Nullable [][] rep;
@@ -139,10 +140,10 @@ final class FoldedEvaluator implements Evaluator {
     if (!lookup) {
       java.util.Arrays.fill(pixelNeedsE, true);
     }
-    boolean compact = training && s.kind == LayerKind.CP;
-    slot = compact ? new int[s.numVars][cap] : null;
-    rep = compact ? new int[s.numVars][cap] : null;
-    distinct = new int[compact ? s.numVars : 0];
+    boolean grouping = s.kind == LayerKind.CP;
+    slot = grouping ? new int[s.numRegions][cap] : null;
+    rep = grouping ? new int[s.numRegions][cap] : null;
+    distinct = new int[grouping ? s.numRegions : 0];
     pixelDense = new int[s.numVars][];
     for (int v = 0; v < s.numVars; v++) {
       pixelDense[v] = new int[perPixel[v]];
@@ -474,6 +475,9 @@ final class FoldedEvaluator implements Evaluator {
     int[] values = e.values();
     boolean[] missing = e.missing();
     int kin = s.spec.inputUnits();
+    if (slot != null) {
+      groupValues(var, sc);
+    }
     if (!pixelNeedsE[var]) {
       // Only leafy partitions read this pixel, through their lookup tables: just the column scale.
       double[] m = mv[var];
@@ -504,18 +508,18 @@ final class FoldedEvaluator implements Evaluator {
       }
       return;
     }
-    // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit. Grouped by value (training),
-    // only each distinct value's representative example gets its E column: the only ones read.
+    // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit. In training, only each
+    // distinct value's representative example gets its E column: the only ones read.
     NativeVector out = ev[var];
     double[] m = mv[var];
     int[] base = sc.index;
     double[] inv = sc.colA;
     boolean[] redo = sc.flags;
     boolean fallback = false;
+    // In training, the pixel's dense layers read E only at the representatives (see cpBlockBackward).
     int[] columns = null;
     int count = n;
-    if (slot != null) {
-      groupValues(var, sc);
+    if (training && slot != null) {
       columns = java.util.Objects.requireNonNull(rep)[var];
       count = distinct[var];
     }
@@ -590,22 +594,75 @@ final class FoldedEvaluator implements Evaluator {
     distinct[var] = count;
   }
 
-  /** Returns whether child {@code c}'s dense layers multiply only its distinct columns (see {@link #slot}). */
+  /**
+   * Groups the examples by the pair of groups they fall in at the children of partition {@code p}, the
+   * first partition of region {@code r}: the children's scopes make up the region's. A partition with
+   * other than two children leaves every example in its own group.
+   */
+  private void groupPairs(int r, int p, Scratch sc) {
+    int[] sl = java.util.Objects.requireNonNull(slot)[r];
+    int[] rp = java.util.Objects.requireNonNull(rep)[r];
+    int[] ch = s.partChildren[p];
+    if (ch.length != 2 || (long) distinct[ch[0]] * distinct[ch[1]] > Integer.MAX_VALUE) {
+      for (int b = 0; b < n; b++) {
+        sl[b] = b;
+        rp[b] = b;
+      }
+      distinct[r] = n;
+      return;
+    }
+    int[] a = slot[ch[0]];
+    int[] c = slot[ch[1]];
+    int countC = distinct[ch[1]];
+    int[] keys = sc.keys;
+    int[] groups = sc.groups; // -1 where free
+    int mask = keys.length - 1;
+    int shift = Integer.numberOfLeadingZeros(mask); // the hash's top bits index the table
+    int count = 0;
+    for (int b = 0; b < n; b++) {
+      int key = a[b] * countC + c[b];
+      int h = (key * 0x9E3779B1) >>> shift;
+      while (groups[h] >= 0 && keys[h] != key) {
+        h = (h + 1) & mask;
+      }
+      if (groups[h] < 0) {
+        keys[h] = key;
+        groups[h] = count;
+        rp[count++] = b;
+      }
+      sl[b] = groups[h];
+    }
+    for (int j = 0; j < count; j++) {
+      int key = a[rp[j]] * countC + c[rp[j]];
+      int h = (key * 0x9E3779B1) >>> shift;
+      while (keys[h] != key || groups[h] < 0) {
+        h = (h + 1) & mask;
+      }
+      groups[h] = -1;
+    }
+    distinct[r] = count;
+  }
+
+  /** Returns whether the dense layers over region {@code c} multiply only its distinct columns (see {@link #slot}). */
   private boolean onDistinct(int c) {
-    return slot != null && c < s.numVars && distinct[c] < n;
+    return slot != null && distinct[c] < n;
+  }
+
+  /** Returns whether {@code r} is a pixel whose examples are grouped by value. */
+  private boolean groupedPixel(int r) {
+    return r < s.numVars && onDistinct(r);
   }
 
   /**
-   * Writes dense layer {@code d}'s outputs for pixel {@code var} into {@code target}: the weights
-   * times the batch's distinct E columns, spread to the examples.
+   * Writes dense layer {@code d}'s outputs for region {@code c}, whose E is {@code input}, into
+   * {@code target}: the weights times one E column per group, spread to the examples.
    */
-  private void denseOnDistinct(int d, int var, NativeVector target, int out, Scratch sc) {
+  private void denseOnDistinct(int d, int c, NativeVector input, NativeVector target, int out, Scratch sc) {
     int in = s.denseIn[d];
-    int count = distinct[var];
-    NativeVector e = java.util.Objects.requireNonNull(ev)[var];
-    NativeVector.gatherColumns(e, ld, in, java.util.Objects.requireNonNull(rep)[var], count, sc.inDistinct);
+    int count = distinct[c];
+    NativeVector.gatherColumns(input, ld, in, java.util.Objects.requireNonNull(rep)[c], count, sc.inDistinct);
     NativeMemory.gemm(false, false, out, count, in, w[d], in, sc.inDistinct, count, 0.0, sc.outDistinct, count);
-    NativeVector.expandColumns(sc.outDistinct, count, out, java.util.Objects.requireNonNull(slot)[var], n, target, ld);
+    NativeVector.expandColumns(sc.outDistinct, count, out, java.util.Objects.requireNonNull(slot)[c], n, target, ld);
   }
 
   /**
@@ -720,6 +777,9 @@ final class FoldedEvaluator implements Evaluator {
         cpBlock(s.regionFirstPart[ch[i]], sc);
       }
     }
+    if (slot != null && p == s.regionFirstPart[r]) {
+      groupPairs(r, p, sc); // after the children, which were grouped when they were computed
+    }
     double[] msum = sc.msum; // the column scale of the product: the sum of the children's
     Arrays.fill(msum, 0, n, 0.0);
     for (int c : ch) {
@@ -738,11 +798,13 @@ final class FoldedEvaluator implements Evaluator {
       ds[i] = dv != null ? dv[d] : sc.dkOwned[i];
       if (q != null && leafy[p]) {
         lookupDense(d, ch[i], ds[i], out, sc);
-      } else if (onDistinct(ch[i])) {
-        denseOnDistinct(d, ch[i], ds[i], out, sc);
       } else {
         NativeVector input = fused[ch[i]] ? sc.fusedE[i] : ev[ch[i]];
-        NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0, ds[i], ld);
+        if (onDistinct(ch[i])) {
+          denseOnDistinct(d, ch[i], input, ds[i], out, sc);
+        } else {
+          NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0, ds[i], ld);
+        }
       }
     }
     // The product of the dense outputs, in linear space with the column scale msum.
@@ -1235,7 +1297,7 @@ final class FoldedEvaluator implements Evaluator {
     long clear0 = System.nanoTime();
     double[][] gL = gl;
     parallel(s.numRegions, (t, r) -> {
-      if (onDistinct(r)) {
+      if (groupedPixel(r)) {
         // A pixel grouped by value: only its representatives' columns of the gradient by E are used.
         int[] rp = java.util.Objects.requireNonNull(rep)[r];
         NativeVector g = java.util.Objects.requireNonNull(ge)[r];
@@ -1415,22 +1477,28 @@ final class FoldedEvaluator implements Evaluator {
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
       if (onDistinct(c)) {
-        // Per distinct value: the summed GD, its weight gradient and its E gradient. The pixel's gradient
-        // is only ever summed over the examples with one value, so it all goes to the value's representative.
+        // The dense output is the same in all the examples of a group of c, so the weight gradient
+        // needs GD = g / D summed per group only: (Σ g) / D.
         int count = distinct[c];
         int[] rp = java.util.Objects.requireNonNull(rep)[c];
         NativeVector.groupedQuotient(g, ld, out, java.util.Objects.requireNonNull(slot)[c], n, dv[d], rp,
             sc.outDistinct, count, sc.groupSum);
         NativeVector.gatherColumns(ev[c], ld, in, rp, count, sc.inDistinct);
         denseWeightGradient(d, sc, sc.outDistinct, sc.inDistinct, count, count, gradient);
-        NativeMemory.gemm(true, false, in, count, out, w[d], in, sc.outDistinct, count, 0.0, sc.gradDistinct, count);
-        synchronized (locks[c]) {
-          NativeVector.addToColumns(sc.gradDistinct, count, in, rp, ge[c], ld);
+        if (c < s.numVars) {
+          // A pixel's gradient is only ever summed over the examples with one value: it all goes to
+          // the value's representative.
+          NativeMemory.gemm(true, false, in, count, out, w[d], in, sc.outDistinct, count, 0.0, sc.gradDistinct, count);
+          synchronized (locks[c]) {
+            NativeVector.addToColumns(sc.gradDistinct, count, in, rp, ge[c], ld);
+          }
+          continue;
         }
-        continue;
       }
       NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
-      denseWeightGradient(d, sc, sc.gd, ev[c], n, ld, gradient);
+      if (!onDistinct(c)) {
+        denseWeightGradient(d, sc, sc.gd, ev[c], n, ld, gradient);
+      }
       synchronized (locks[c]) {
         NativeMemory.gemm(true, false, in, n, out, w[d], in, sc.gd, ld, 1.0, ge[c], ld);
       }
@@ -1542,7 +1610,7 @@ final class FoldedEvaluator implements Evaluator {
     int cats = s.numCategories;
     int[] values = e.values();
     boolean[] missing = e.missing();
-    boolean grouped = onDistinct(var);
+    boolean grouped = groupedPixel(var);
     // Grouped, the gradient by E is in the columns of the values' representatives only (see cpBlockBackward).
     int[] columns = grouped ? java.util.Objects.requireNonNull(rep)[var] : null;
     int count = grouped ? distinct[var] : n;
@@ -1633,23 +1701,30 @@ final class FoldedEvaluator implements Evaluator {
     @Nullable NativeVector leafOut;
     /** Per pixel value, its column among the batch's distinct values while they are grouped; else -1. */
     final int[] seen;
-    /** A pixel's E on the batch's distinct values ([in x distinct]), for training. */
+    /** A region's E on one example per group ([in x distinct]). */
     final NativeVector inDistinct;
     /** A dense layer's outputs, or their gradient, on a pixel's distinct values ([out x distinct]). */
     final NativeVector outDistinct;
     /** The gradient by a pixel's E on its distinct values ([in x distinct]). */
     final NativeVector gradDistinct;
+    /** Open-addressing table from a pair of child groups to a region's group ({@code groups} -1 where free). */
+    final int[] keys;
+    final int[] groups;
     /** Partial sums of a row of a dense layer's output gradient per distinct pixel value (see groupedQuotient). */
     final double[] groupSum;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
         int pixelLength, int cap, boolean training, int fusedChildren, int categories) {
-      seen = new int[training ? categories + 1 : 0];
+      seen = new int[categories + 1];
       Arrays.fill(seen, -1);
-      inDistinct = mem.allocate(training ? (long) maxIn * cap : 1);
-      outDistinct = mem.allocate(training ? (long) maxOut * cap : 1);
+      inDistinct = mem.allocate((long) maxIn * cap);
+      outDistinct = mem.allocate((long) maxOut * cap);
       gradDistinct = mem.allocate(training ? (long) maxIn * cap : 1);
       groupSum = new double[training ? 4 * cap : 0];
+      int table = Integer.highestOneBit(Math.max(2, 2 * cap - 1)) << 1; // a power of two of at least 2 cap
+      keys = new int[table];
+      groups = new int[table];
+      Arrays.fill(groups, -1);
       coef = new double[maxParts][cap];
       row = new double[rowLength];
       rows = new double[TILE_T * rowLength];
