@@ -216,6 +216,8 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%-52s %10.1f %10.1f %6.1f%% %9.1f %6.1f%%%n", t.name(), t.forwardSeconds() * ms,
           t.backwardSeconds() * ms, 100 * share, t.gflopsPerSecond(), peak == 0 ? 0 : 100 * t.gflopsPerSecond() / peak);
     }
+    out.println("GFLOP/s counts every example's products. A cp circuit's dense layers multiply one column per group of"
+        + " examples with the same pixels under the layer, so for cp these are effective rates, which can pass the peak.");
   }
 
   private double imagesPerSecond(int n, Runnable batchRun, Evaluator ev) {

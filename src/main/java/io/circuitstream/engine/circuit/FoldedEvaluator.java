@@ -643,7 +643,7 @@ final class FoldedEvaluator implements Evaluator {
     distinct[r] = count;
   }
 
-  /** Returns whether the dense layers over region {@code c} multiply only its distinct columns (see {@link #slot}). */
+  /** Returns whether the dense layers over region {@code c} multiply one column per group (see {@link #slot}). */
   private boolean onDistinct(int c) {
     return slot != null && distinct[c] < n;
   }
@@ -1703,14 +1703,14 @@ final class FoldedEvaluator implements Evaluator {
     final int[] seen;
     /** A region's E on one example per group ([in x distinct]). */
     final NativeVector inDistinct;
-    /** A dense layer's outputs, or their gradient, on a pixel's distinct values ([out x distinct]). */
+    /** A dense layer's outputs, or their gradient summed per group, on one example per group ([out x distinct]). */
     final NativeVector outDistinct;
     /** The gradient by a pixel's E on its distinct values ([in x distinct]). */
     final NativeVector gradDistinct;
     /** Open-addressing table from a pair of child groups to a region's group ({@code groups} -1 where free). */
     final int[] keys;
     final int[] groups;
-    /** Partial sums of a row of a dense layer's output gradient per distinct pixel value (see groupedQuotient). */
+    /** Partial sums of a row of a dense layer's output gradient per group (see groupedQuotient). */
     final double[] groupSum;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
