@@ -660,9 +660,9 @@ final class FoldedEvaluator implements Evaluator {
   private void denseOnDistinct(int d, int c, NativeVector input, NativeVector target, int out, Scratch sc) {
     int in = s.denseIn[d];
     int count = distinct[c];
-    NativeVector.gatherColumns(input, ld, in, java.util.Objects.requireNonNull(rep)[c], count, sc.inDistinct);
+    NativeVector.gatherColumns(input, ld, in, java.util.Objects.requireNonNull(rep)[c], count, sc.inDistinct, count);
     NativeMemory.gemm(false, false, out, count, in, w[d], in, sc.inDistinct, count, 0.0, sc.outDistinct, count);
-    NativeVector.expandColumns(sc.outDistinct, count, out, java.util.Objects.requireNonNull(slot)[c], n, target, ld);
+    NativeVector.gatherColumns(sc.outDistinct, count, out, java.util.Objects.requireNonNull(slot)[c], n, target, ld);
   }
 
   /**
@@ -1483,7 +1483,7 @@ final class FoldedEvaluator implements Evaluator {
         int[] rp = java.util.Objects.requireNonNull(rep)[c];
         NativeVector.groupedQuotient(g, ld, out, java.util.Objects.requireNonNull(slot)[c], n, dv[d], rp,
             sc.outDistinct, count, sc.groupSum);
-        NativeVector.gatherColumns(ev[c], ld, in, rp, count, sc.inDistinct);
+        NativeVector.gatherColumns(ev[c], ld, in, rp, count, sc.inDistinct, count);
         denseWeightGradient(d, sc, sc.outDistinct, sc.inDistinct, count, count, gradient);
         if (c < s.numVars) {
           // A pixel's gradient is only ever summed over the examples with one value: it all goes to

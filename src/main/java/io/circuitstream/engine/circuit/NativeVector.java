@@ -227,16 +227,18 @@ final class NativeVector {
   }
 
   /**
-   * Copies column {@code cols[j]} of the [rows x srcLd] block {@code src} into column {@code j} of the
-   * [rows x count] block {@code dst}, for {@code j < count}.
+   * Writes {@code src[k][cols[j]]} of the [rows x srcLd] block {@code src} into {@code dst[k][j]} of the
+   * [rows x dstLd] block {@code dst}, for {@code j < count}: one example per group when {@code cols}
+   * holds the groups' examples, or every example its group's value when it holds each example's group.
    */
-  static void gatherColumns(NativeVector src, int srcLd, int rows, int[] cols, int count, NativeVector dst) {
+  static void gatherColumns(NativeVector src, int srcLd, int rows, int[] cols, int count, NativeVector dst,
+      int dstLd) {
     assert src.single == dst.single;
-    assert (long) rows * count <= dst.length;
+    assert (long) (rows - 1) * dstLd + count <= dst.length;
     int size = src.bytes();
     for (int k = 0; k < rows; k++) {
       long from = src.address + (long) size * k * srcLd;
-      long to = dst.address + (long) size * k * count;
+      long to = dst.address + (long) size * k * dstLd;
       if (src.single) {
         for (int j = 0; j < count; j++) {
           UNSAFE.putFloat(to + 4L * j, UNSAFE.getFloat(from + 4L * cols[j]));
@@ -244,29 +246,6 @@ final class NativeVector {
       } else {
         for (int j = 0; j < count; j++) {
           UNSAFE.putDouble(to + 8L * j, UNSAFE.getDouble(from + 8L * cols[j]));
-        }
-      }
-    }
-  }
-
-  /**
-   * Writes {@code src[k][slot[j]]} of the [rows x srcLd] block {@code src} into {@code dst[k][j]} of the
-   * [rows x dstLd] block {@code dst} for {@code j < n}.
-   */
-  static void expandColumns(NativeVector src, int srcLd, int rows, int[] slot, int n, NativeVector dst, int dstLd) {
-    assert src.single == dst.single;
-    assert (long) (rows - 1) * dstLd + n <= dst.length;
-    int size = src.bytes();
-    for (int k = 0; k < rows; k++) {
-      long from = src.address + (long) size * k * srcLd;
-      long to = dst.address + (long) size * k * dstLd;
-      if (src.single) {
-        for (int j = 0; j < n; j++) {
-          UNSAFE.putFloat(to + 4L * j, UNSAFE.getFloat(from + 4L * slot[j]));
-        }
-      } else {
-        for (int j = 0; j < n; j++) {
-          UNSAFE.putDouble(to + 8L * j, UNSAFE.getDouble(from + 8L * slot[j]));
         }
       }
     }
