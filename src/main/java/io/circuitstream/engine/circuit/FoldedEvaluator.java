@@ -509,14 +509,14 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     // E = θ[x] / max_k θ_k[x] and m = log max_k θ_k[x]: no exp per unit. In training, only each
-    // distinct value's representative example gets its E column: the only ones read.
+    // distinct value's representative example gets its E column: the only ones read (see
+    // cpBlockBackward); every example gets m.
     NativeVector out = ev[var];
     double[] m = mv[var];
     int[] base = sc.index;
     double[] inv = sc.colA;
     boolean[] redo = sc.flags;
     boolean fallback = false;
-    // In training, the pixel's dense layers read E only at the representatives (see cpBlockBackward).
     int[] columns = null;
     int count = n;
     if (training && slot != null) {
