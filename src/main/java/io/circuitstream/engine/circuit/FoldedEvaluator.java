@@ -616,6 +616,7 @@ final class FoldedEvaluator implements Evaluator {
     int countC = distinct[ch[1]];
     int[] keys = sc.keys;
     int[] groups = sc.groups; // -1 where free
+    int[] cells = sc.cells; // per group, its cell of the table, to free it afterwards
     int mask = keys.length - 1;
     int shift = Integer.numberOfLeadingZeros(mask); // the hash's top bits index the table
     int count = 0;
@@ -628,17 +629,13 @@ final class FoldedEvaluator implements Evaluator {
       if (groups[h] < 0) {
         keys[h] = key;
         groups[h] = count;
+        cells[count] = h;
         rp[count++] = b;
       }
       sl[b] = groups[h];
     }
     for (int j = 0; j < count; j++) {
-      int key = a[rp[j]] * countC + c[rp[j]];
-      int h = (key * 0x9E3779B1) >>> shift;
-      while (keys[h] != key || groups[h] < 0) {
-        h = (h + 1) & mask;
-      }
-      groups[h] = -1;
+      groups[cells[j]] = -1;
     }
     distinct[r] = count;
   }
@@ -1476,7 +1473,8 @@ final class FoldedEvaluator implements Evaluator {
       int c = ch[i];
       int d = s.partFirstDense[p] + i;
       int in = s.denseIn[d];
-      if (onDistinct(c)) {
+      boolean grouped = onDistinct(c);
+      if (grouped) {
         // The dense output is the same in all the examples of a group of c, so the weight gradient
         // needs GD = g / D summed per group only: (Σ g) / D.
         int count = distinct[c];
@@ -1485,18 +1483,19 @@ final class FoldedEvaluator implements Evaluator {
             sc.outDistinct, count, sc.groupSum);
         NativeVector.gatherColumns(ev[c], ld, in, rp, count, sc.inDistinct, count);
         denseWeightGradient(d, sc, sc.outDistinct, sc.inDistinct, count, count, gradient);
-        if (c < s.numVars) {
-          // A pixel's gradient is only ever summed over the examples with one value: it all goes to
-          // the value's representative.
-          NativeMemory.gemm(true, false, in, count, out, w[d], in, sc.outDistinct, count, 0.0, sc.gradDistinct, count);
-          synchronized (locks[c]) {
-            NativeVector.addToColumns(sc.gradDistinct, count, in, rp, ge[c], ld);
-          }
-          continue;
+      }
+      if (grouped && c < s.numVars) {
+        // A pixel's gradient is only ever summed over the examples with one value: it all goes to the
+        // value's representative.
+        int count = distinct[c];
+        NativeMemory.gemm(true, false, in, count, out, w[d], in, sc.outDistinct, count, 0.0, sc.gradDistinct, count);
+        synchronized (locks[c]) {
+          NativeVector.addToColumns(sc.gradDistinct, count, in, java.util.Objects.requireNonNull(rep)[c], ge[c], ld);
         }
+        continue;
       }
       NativeVector.quotient(g, dv[d], sc.gd, out, n, ld);
-      if (!onDistinct(c)) {
+      if (!grouped) {
         denseWeightGradient(d, sc, sc.gd, ev[c], n, ld, gradient);
       }
       synchronized (locks[c]) {
@@ -1710,6 +1709,7 @@ final class FoldedEvaluator implements Evaluator {
     /** Open-addressing table from a pair of child groups to a region's group ({@code groups} -1 where free). */
     final int[] keys;
     final int[] groups;
+    final int[] cells;
     /** Partial sums of a row of a dense layer's output gradient per group (see groupedQuotient). */
     final double[] groupSum;
 
@@ -1725,6 +1725,7 @@ final class FoldedEvaluator implements Evaluator {
       keys = new int[table];
       groups = new int[table];
       Arrays.fill(groups, -1);
+      cells = new int[cap];
       coef = new double[maxParts][cap];
       row = new double[rowLength];
       rows = new double[TILE_T * rowLength];
