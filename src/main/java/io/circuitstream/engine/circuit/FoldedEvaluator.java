@@ -69,6 +69,15 @@ final class FoldedEvaluator implements Evaluator {
   private final int @Nullable [][] slot;
   private final int @Nullable [][] rep;
   private final int[] distinct;
+  /**
+   * Inference on a grouped circuit: every region's values (E, m, log-values, partition values) are
+   * kept for its groups only, column j holding group j, so products, scalings and mixtures run once
+   * per group; a parent reads a child's column {@code slot[child][rep[r][j]]}. Training keeps one
+   * column per example, which its backward pass needs.
+   */
+  private final boolean compact;
+  /** Per fold: the partitions whose regions are grouped when that fold starts (their first partition there). */
+  private final int[][] groupParts;
   private final int[][] pixelDense; // per pixel: the leafy dense layers that read it
   private final double[] logMax; // [pixel][category]: log max_k p_k(u), for the lookup path
   private final boolean[] lowMax; // [pixel][category]: some p_k(u) underflows; such columns take logs
@@ -144,6 +153,22 @@ final class FoldedEvaluator implements Evaluator {
     slot = grouping ? new int[s.numRegions][cap] : null;
     rep = grouping ? new int[s.numRegions][cap] : null;
     distinct = new int[grouping ? s.numRegions : 0];
+    compact = grouping && !training;
+    groupParts = new int[s.folds.size()][];
+    boolean[] grouped = new boolean[s.numRegions];
+    for (int fi = 0; fi < s.folds.size(); fi++) {
+      Fold f = s.folds.get(fi);
+      List<Integer> parts = new ArrayList<>();
+      if (grouping && f.type() == FoldType.CP_BLOCK) {
+        for (int p : f.members()) {
+          if (!grouped[s.partRegion[p]]) {
+            grouped[s.partRegion[p]] = true;
+            parts.add(p);
+          }
+        }
+      }
+      groupParts[fi] = parts.stream().mapToInt(Integer::intValue).toArray();
+    }
     pixelDense = new int[s.numVars][];
     for (int v = 0; v < s.numVars; v++) {
       pixelDense[v] = new int[perPixel[v]];
@@ -435,9 +460,10 @@ final class FoldedEvaluator implements Evaluator {
     int c = s.units[s.root];
     double[] out = new double[n * c];
     NativeVector root = lv[s.root];
+    int[] col = compact ? java.util.Objects.requireNonNull(slot)[s.root] : null;
     for (int y = 0; y < c; y++) {
       for (int b = 0; b < n; b++) {
-        out[b * c + y] = root.get(y * ld + b);
+        out[b * c + y] = root.get(y * ld + (col != null ? col[b] : b));
       }
     }
     return new ClassScores(n, c, out);
@@ -449,6 +475,9 @@ final class FoldedEvaluator implements Evaluator {
    */
   void forwardFold(int fi) {
     Fold f = s.folds.get(fi);
+    if (slot != null) {
+      group(f, groupParts[fi]);
+    }
     switch (f.type()) {
       case INPUT -> parallel(f.members().length, (t, i) -> input(f.members()[i], scratch[t]));
       case CP_BLOCK -> {
@@ -458,6 +487,25 @@ final class FoldedEvaluator implements Evaluator {
       case PRODUCT_DENSE -> parallel(f.members().length, (t, i) -> productDense(f.members()[i], scratch[t]));
       case MIXING -> parallel(f.members().length, (t, i) -> mixing(f.members()[i], scratch[t]));
     }
+  }
+
+  /**
+   * Groups the examples at the regions that fold {@code f} computes first: its pixels, or the regions of
+   * {@code parts}, by the pair of groups at the children of that partition (whose folds came before).
+   * Any partition will do: two examples agree on a region's pixels if and only if they agree on
+   * those of each child of any one of its partitions.
+   */
+  private void group(Fold f, int[] parts) {
+    if (f.type() == FoldType.INPUT) {
+      parallel(f.members().length, (t, i) -> groupValues(f.members()[i], scratch[t]));
+    } else if (parts.length > 0) {
+      parallel(parts.length, (t, i) -> groupPairs(s.partRegion[parts[i]], parts[i], scratch[t]));
+    }
+  }
+
+  /** Returns the number of value columns region {@code r} has in this batch (see {@link #compact}). */
+  private int columns(int r) {
+    return compact ? distinct[r] : n;
   }
 
   /** Returns the index of the first fold of the given type at the given height, or -1. */
@@ -475,15 +523,17 @@ final class FoldedEvaluator implements Evaluator {
     int[] values = e.values();
     boolean[] missing = e.missing();
     int kin = s.spec.inputUnits();
-    if (slot != null) {
-      groupValues(var, sc);
-    }
+    // Grouped, the j-th column computed is group j's, on its representative example; it is stored as
+    // column j (compact) or as that example's column (training). Else column j is example j.
+    int[] examples = slot != null ? java.util.Objects.requireNonNull(rep)[var] : null;
+    int count = slot != null ? distinct[var] : n;
+    int[] stored = slot != null && !compact ? examples : null;
     if (!pixelNeedsE[var]) {
       // Only leafy partitions read this pixel, through their lookup tables: just the column scale.
       double[] m = mv[var];
       int cats = s.numCategories;
-      for (int b = 0; b < n; b++) {
-        int idx = b * s.numVars + var;
+      for (int b = 0; b < columns(var); b++) {
+        int idx = (compact ? examples[b] : b) * s.numVars + var;
         if (missing != null && missing[idx]) {
           m[b] = 0.0;
         } else if (lowMax[var * cats + values[idx]]) {
@@ -517,15 +567,9 @@ final class FoldedEvaluator implements Evaluator {
     double[] inv = sc.colA;
     boolean[] redo = sc.flags;
     boolean fallback = false;
-    int[] columns = null;
-    int count = n;
-    if (training && slot != null) {
-      columns = java.util.Objects.requireNonNull(rep)[var];
-      count = distinct[var];
-    }
     for (int j = 0; j < count; j++) {
-      int b = columns != null ? columns[j] : j;
-      int idx = b * s.numVars + var;
+      int b = stored != null ? stored[j] : j;
+      int idx = (examples != null ? examples[j] : j) * s.numVars + var;
       if (missing != null && missing[idx]) {
         base[b] = -1;
         m[b] = 0.0;
@@ -547,22 +591,22 @@ final class FoldedEvaluator implements Evaluator {
     for (int k = 0; k < kin; k++) {
       int row = k * ld;
       for (int j = 0; j < count; j++) {
-        int b = columns != null ? columns[j] : j;
+        int b = stored != null ? stored[j] : j;
         out.put(row + b, base[b] < 0 ? 1.0 : inputProb[base[b] + k] * inv[b]);
       }
     }
     if (fallback) {
       for (int j = 0; j < count; j++) {
-        int b = columns != null ? columns[j] : j;
+        int b = stored != null ? stored[j] : j;
         if (base[b] >= 0 && redo[b]) {
-          inputColumnInLogSpace(var, values[b * s.numVars + var], b, out, m);
+          inputColumnInLogSpace(var, values[(examples != null ? examples[j] : j) * s.numVars + var], b, out, m);
         }
       }
     }
-    if (columns != null) {
+    if (stored != null) {
       int[] sl = java.util.Objects.requireNonNull(slot)[var];
       for (int b = 0; b < n; b++) {
-        m[b] = m[columns[sl[b]]];
+        m[b] = m[stored[sl[b]]];
       }
     }
   }
@@ -640,6 +684,11 @@ final class FoldedEvaluator implements Evaluator {
     distinct[r] = count;
   }
 
+  /** Returns the example that each of region {@code r}'s columns is computed on (see {@link #compact}). */
+  private int[] examples(int r, Scratch sc) {
+    return compact ? java.util.Objects.requireNonNull(rep)[r] : sc.same;
+  }
+
   /** Returns whether the dense layers over region {@code c} multiply one column per group (see {@link #slot}). */
   private boolean onDistinct(int c) {
     return slot != null && distinct[c] < n;
@@ -709,11 +758,13 @@ final class FoldedEvaluator implements Evaluator {
     int kin = s.spec.inputUnits();
     NativeVector table = q[d];
     int[] base = sc.index;
-    boolean low = tableRows(var, out, base);
+    int cols = columns(var);
+    int[] examples = examples(var, sc);
+    boolean low = tableRows(var, out, base, examples, cols);
     // Unit-major so that the writes run along a row; the table (categories x out) stays in cache.
     for (int j = 0; j < out; j++) {
       int row = j * ld;
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         target.put(row + b, base[b] >= 0 ? table.get(base[b] + j) : 1.0);
       }
     }
@@ -721,11 +772,11 @@ final class FoldedEvaluator implements Evaluator {
       return;
     }
     double[] ek = new double[kin];
-    for (int b = 0; b < n; b++) {
+    for (int b = 0; b < cols; b++) {
       if (base[b] != -2) {
         continue;
       }
-      double[] logs = lowLog[var * s.numCategories + values[b * s.numVars + var]];
+      double[] logs = lowLog[var * s.numCategories + values[examples[b] * s.numVars + var]];
       double mx = mv[var][b];
       for (int k = 0; k < kin; k++) {
         ek[k] = Math.exp(logs[k] - mx);
@@ -761,7 +812,7 @@ final class FoldedEvaluator implements Evaluator {
     if (!keepsE(r)) {
       return;
     }
-    Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], n, ld);
+    Numerics.expNormalise(lv[r], ev[r], mv[r], s.units[r], columns(r), ld);
   }
 
   private void cpBlock(int p, Scratch sc) {
@@ -774,21 +825,22 @@ final class FoldedEvaluator implements Evaluator {
         cpBlock(s.regionFirstPart[ch[i]], sc);
       }
     }
-    if (slot != null && p == s.regionFirstPart[r]) {
-      groupPairs(r, p, sc); // after the children, which were grouped when they were computed
-    }
+    int cols = columns(r);
+    int[][] at = childColumns(r, ch, sc);
     double[] msum = sc.msum; // the column scale of the product: the sum of the children's
-    Arrays.fill(msum, 0, n, 0.0);
-    for (int c : ch) {
-      double[] m = mv[c];
-      for (int b = 0; b < n; b++) {
-        msum[b] += m[b];
+    Arrays.fill(msum, 0, cols, 0.0);
+    for (int i = 0; i < ch.length; i++) {
+      double[] m = mv[ch[i]];
+      int[] a = at[i];
+      for (int b = 0; b < cols; b++) {
+        msum[b] += m[a[b]];
       }
     }
-    if (q != null && leafy[p] && leafyLookup(p, r, out, ch, msum, sc)) {
+    if (q != null && leafy[p] && leafyLookup(p, r, out, ch, msum, cols, sc)) {
       return;
     }
-    // Otherwise (not leafy, or a value or product underflowed) with the dense outputs kept as factors.
+    // Otherwise (not leafy, or a value or product underflowed) with the dense outputs kept as factors:
+    // compact, one column per group of the child, else per example.
     NativeVector[] ds = sc.dk;
     for (int i = 0; i < ch.length; i++) {
       int d = s.partFirstDense[p] + i;
@@ -797,10 +849,11 @@ final class FoldedEvaluator implements Evaluator {
         lookupDense(d, ch[i], ds[i], out, sc);
       } else {
         NativeVector input = fused[ch[i]] ? sc.fusedE[i] : ev[ch[i]];
-        if (onDistinct(ch[i])) {
+        if (!compact && onDistinct(ch[i])) {
           denseOnDistinct(d, ch[i], input, ds[i], out, sc);
         } else {
-          NativeMemory.gemm(false, false, out, n, s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0, ds[i], ld);
+          NativeMemory.gemm(false, false, out, columns(ch[i]), s.denseIn[d], w[d], s.denseIn[d], input, ld, 0.0,
+              ds[i], ld);
         }
       }
     }
@@ -808,35 +861,56 @@ final class FoldedEvaluator implements Evaluator {
     NativeVector prod = sc.prod;
     if (ch.length == 2) {
       resetExtremes(sc);
-      NativeVector.product(ds[0], ds[1], prod, sc.colA, sc.colB, out, n, ld);
-      store(p, r, out, prod, msum, ds, ch, sc);
+      NativeVector.product(ds[0], at[0], ds[1], at[1], prod, sc.colA, sc.colB, out, cols, ld);
+      store(p, r, out, prod, msum, ds, at, cols, sc);
       return;
     }
     for (int k = 0; k < out; k++) {
       int row = k * ld;
-      for (int b = 0; b < n; b++) {
-        double v = ds[0].get(row + b);
+      for (int b = 0; b < cols; b++) {
+        double v = ds[0].get(row + at[0][b]);
         for (int i = 1; i < ch.length; i++) {
-          v *= ds[i].get(row + b);
+          v *= ds[i].get(row + at[i][b]);
         }
         prod.put(row + b, v);
       }
     }
-    emit(p, r, out, prod, msum, ds, ch, sc);
+    emit(p, r, out, prod, msum, ds, at, cols, sc);
   }
 
   /**
-   * Fills {@code base} with, per example, the row offset of pixel {@code var}'s value in a lookup
-   * table of {@code out} columns: -1 for a missing pixel, -2 for a value with underflowing unit
-   * probabilities. Returns whether any value underflows.
+   * Returns, per child of a partition of region {@code r}, the child's column that goes with each of
+   * r's columns: compact, the group of r's representative at the child; else the same column.
    */
-  private boolean tableRows(int var, int out, int[] base) {
+  private int[][] childColumns(int r, int[] ch, Scratch sc) {
+    int[][] at = sc.at;
+    for (int i = 0; i < ch.length; i++) {
+      if (!compact) {
+        at[i] = sc.same;
+        continue;
+      }
+      at[i] = sc.atOwned[i];
+      int[] sl = java.util.Objects.requireNonNull(slot)[ch[i]];
+      int[] rp = java.util.Objects.requireNonNull(rep)[r];
+      for (int b = 0; b < distinct[r]; b++) {
+        at[i][b] = sl[rp[b]];
+      }
+    }
+    return at;
+  }
+
+  /**
+   * Fills {@code base} with, per column, the row offset of pixel {@code var}'s value in example
+   * {@code examples[j]} in a lookup table of {@code out} columns: -1 for a missing pixel, -2 for a
+   * value with underflowing unit probabilities. Returns whether any value underflows.
+   */
+  private boolean tableRows(int var, int out, int[] base, int[] examples, int cols) {
     int[] values = evidence.values();
     boolean[] missing = evidence.missing();
     int at = var * s.numCategories;
     boolean low = false;
-    for (int b = 0; b < n; b++) {
-      int idx = b * s.numVars + var;
+    for (int b = 0; b < cols; b++) {
+      int idx = examples[b] * s.numVars + var;
       if (missing != null && missing[idx]) {
         base[b] = -1;
       } else if (lowMax[at + values[idx]]) {
@@ -858,24 +932,24 @@ final class FoldedEvaluator implements Evaluator {
    * <p>Returns false, leaving the partition to the general path (which overwrites everything this
    * wrote), when a pixel value has underflowing unit probabilities or a product underflows.
    */
-  private boolean leafyLookup(int p, int r, int out, int[] ch, double[] scale, Scratch sc) {
+  private boolean leafyLookup(int p, int r, int out, int[] ch, double[] scale, int cols, Scratch sc) {
     int arity = ch.length;
     int[][] rows = sc.bases; // per child: row offset in its table, -1 for a missing pixel
     for (int i = 0; i < arity; i++) {
-      if (tableRows(ch[i], out, rows[i])) {
+      if (tableRows(ch[i], out, rows[i], examples(r, sc), cols)) {
         return false;
       }
     }
     NativeVector target = valueTarget(p, r, sc);
     double @Nullable [] m = valueScale(p, r);
     int d0 = s.partFirstDense[p];
-    if (arity == 2 && m != null && s.regionNumParts[r] == 1 && leafyProducts(d0, rows, target, m, scale, out)) {
+    if (arity == 2 && m != null && s.regionNumParts[r] == 1 && leafyProducts(d0, rows, target, m, scale, out, cols)) {
       return true;
     }
     double[] v = sc.tile; // [unit][image of the tile]
     double[] inv = sc.colB;
-    for (int first = 0; first < n; first += TILE) {
-      int width = Math.min(TILE, n - first);
+    for (int first = 0; first < cols; first += TILE) {
+      int width = Math.min(TILE, cols - first);
       for (int t = 0; t < width; t++) {
         int b = first + t;
         double max = 0;
@@ -938,18 +1012,19 @@ final class FoldedEvaluator implements Evaluator {
    * <p>Returns false, having written nothing, unless every image's row minima multiply to a normal
    * value, which bounds every entry of its product from below: then nothing underflows.
    */
-  private boolean leafyProducts(int d0, int[][] rows, NativeVector target, double[] m, double[] scale, int out) {
+  private boolean leafyProducts(int d0, int[][] rows, NativeVector target, double[] m, double[] scale, int out,
+      int cols) {
     double[] minA = qMin[d0];
     double[] minB = qMin[d0 + 1];
-    for (int b = 0; b < n; b++) {
+    for (int b = 0; b < cols; b++) {
       double lowA = rows[0][b] >= 0 ? minA[rows[0][b] / out] : 1.0;
       double lowB = rows[1][b] >= 0 ? minB[rows[1][b] / out] : 1.0;
       if (!(lowA * lowB >= normal)) {
         return false;
       }
     }
-    NativeVector.rowProducts(q[d0], rows[0], q[d0 + 1], rows[1], target, out, n, ld);
-    System.arraycopy(scale, 0, m, 0, n);
+    NativeVector.rowProducts(q[d0], rows[0], q[d0 + 1], rows[1], target, out, cols, ld);
+    System.arraycopy(scale, 0, m, 0, cols);
     return true;
   }
 
@@ -980,21 +1055,24 @@ final class FoldedEvaluator implements Evaluator {
    * <p>A single-partition inner region gets its E and m directly, with no exp or log per unit; the
    * root and the partitions of mixing regions get log-values. A column where a product underflows is
    * recomputed from the logs of its factors, so nothing is clamped.
+   *
+   * <p>It has {@code cols} columns; the factors' columns for column b are {@code at[i][b]} (CP: one
+   * factor per child), or b when {@code at} is null (one factor, already scaled).
    */
-  private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
-      Scratch sc) {
+  private void emit(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors,
+      int @Nullable [][] at, int cols, Scratch sc) {
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
     resetExtremes(sc);
     for (int k = 0; k < out; k++) {
       int row = k * ld;
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         double v = prod.get(row + b);
         colMax[b] = Math.max(colMax[b], v);
         colMin[b] = Math.min(colMin[b], v);
       }
     }
-    store(p, r, out, prod, scale, factors, ch, sc);
+    store(p, r, out, prod, scale, factors, at, cols, sc);
   }
 
   /** Starts the column extremes of a product ({@code sc.colA} the maxima, {@code sc.colB} the minima). */
@@ -1004,48 +1082,51 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /** The second half of {@link #emit}, given the product's column extremes in {@code sc.colA} and {@code sc.colB}. */
-  private void store(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors, int[] ch,
-      Scratch sc) {
+  private void store(int p, int r, int out, NativeVector prod, double[] scale, NativeVector[] factors,
+      int @Nullable [][] at, int cols, Scratch sc) {
     NativeVector target = valueTarget(p, r, sc);
     double @Nullable [] m = valueScale(p, r);
     double[] colMax = sc.colA;
     double[] colMin = sc.colB;
     if (m != null) {
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         double max = colMax[b];
         m[b] = max == 0 ? Double.NEGATIVE_INFINITY : Math.log(max) + scale[b];
         colMin[b] = colMin[b] < normal ? -1 : 0; // -1: redo in log space (also when all of it underflowed)
         colMax[b] = max == 0 ? 0 : 1.0 / max;
       }
-      NativeVector.scaleColumns(prod, target, colMax, out, n, ld);
+      NativeVector.scaleColumns(prod, target, colMax, out, cols, ld);
     } else {
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         colMin[b] = colMin[b] < normal ? -1 : 0;
       }
       for (int k = 0; k < out; k++) {
         int row = k * ld;
-        for (int b = 0; b < n; b++) {
+        for (int b = 0; b < cols; b++) {
           target.put(row + b, Math.log(prod.get(row + b)) + scale[b]);
         }
       }
     }
-    for (int b = 0; b < n; b++) {
+    for (int b = 0; b < cols; b++) {
       if (colMin[b] < 0) {
-        logColumn(b, out, target, m, factors, ch, scale[b]);
+        logColumn(b, out, target, m, factors, at, s.partChildren[p].length, scale[b]);
       }
     }
   }
 
-  /** Recomputes one column in log space from the factors (CP: one per child; else one, already scaled). */
+  /**
+   * Recomputes one column in log space from the factors: {@code arity} of them, the child columns of
+   * {@code at} (CP), or one, already scaled, when {@code at} is null.
+   */
   private void logColumn(int b, int out, NativeVector target, double @Nullable [] m, NativeVector[] factors,
-      int[] ch, double scale) {
-    int count = s.kind == LayerKind.CP ? ch.length : 1;
+      int @Nullable [][] at, int arity, double scale) {
+    int count = at != null ? arity : 1;
     double max = Double.NEGATIVE_INFINITY;
     double[] logs = new double[out];
     for (int k = 0; k < out; k++) {
       double v = scale;
       for (int i = 0; i < count; i++) {
-        v += Math.log(factors[i].get(k * ld + b));
+        v += Math.log(factors[i].get(k * ld + (at != null ? at[i][b] : b)));
       }
       logs[k] = v;
       max = Math.max(max, v);
@@ -1089,7 +1170,7 @@ final class FoldedEvaluator implements Evaluator {
     NativeMemory.gemm(false, false, out, n, in, w[d], in, z, ld, 0.0, dd, ld);
     if (usesE) {
       sc.dk[0] = dd;
-      emit(p, r, out, dd, scale, sc.dk, ch, sc);
+      emit(p, r, out, dd, scale, sc.dk, null, n, sc);
       return;
     }
     NativeVector target = pv[p];
@@ -1147,6 +1228,7 @@ final class FoldedEvaluator implements Evaluator {
    * that underflowed terms could matter is recomputed in log space.
    */
   private void mixingLinear(int r, Scratch sc) {
+    int cols = columns(r);
     int np = s.regionNumParts[r];
     int units = s.units[r];
     int first = s.regionFirstPart[r];
@@ -1158,30 +1240,30 @@ final class FoldedEvaluator implements Evaluator {
     double[] colMax = sc.colB;
     double[] v = sc.msum;
     double[][] c = sc.coef;
-    Arrays.fill(big, 0, n, Double.NEGATIVE_INFINITY);
+    Arrays.fill(big, 0, cols, Double.NEGATIVE_INFINITY);
     for (int q = 0; q < np; q++) {
       double[] mq = ps[first + q];
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         big[b] = Math.max(big[b], mq[b]);
       }
     }
     for (int q = 0; q < np; q++) {
       double[] mq = ps[first + q];
       double[] cq = c[q];
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         cq[b] = big[b] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(mq[b] - big[b]);
       }
     }
-    Arrays.fill(colMax, 0, n, 0.0);
+    Arrays.fill(colMax, 0, cols, 0.0);
     for (int k = 0; k < units; k++) {
       int row = k * ld;
       for (int q = 0; q < np; q++) {
-        pv[first + q].accumulateScaled(mixLin[off + k * np + q], c[q], row, v, n, q == 0);
+        pv[first + q].accumulateScaled(mixLin[off + k * np + q], c[q], row, v, cols, q == 0);
       }
-      e.putTrackingMax(row, v, colMax, n);
+      e.putTrackingMax(row, v, colMax, cols);
     }
     boolean fallback = false;
-    for (int b = 0; b < n; b++) {
+    for (int b = 0; b < cols; b++) {
       if (big[b] == Double.NEGATIVE_INFINITY) {
         flag[b] = false;
         m[b] = Double.NEGATIVE_INFINITY;
@@ -1193,9 +1275,9 @@ final class FoldedEvaluator implements Evaluator {
       m[b] = Math.log(colMax[b]) + big[b];
       colMax[b] = 1.0 / colMax[b];
     }
-    NativeVector.scaleColumns(e, e, colMax, units, n, ld);
+    NativeVector.scaleColumns(e, e, colMax, units, cols, ld);
     if (fallback) {
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         if (flag[b]) {
           mixColumnInLogSpace(r, b);
         }
@@ -1234,6 +1316,7 @@ final class FoldedEvaluator implements Evaluator {
     int units = s.units[r];
     int first = s.regionFirstPart[r];
     int off = s.mixOffset[r] - mixBase;
+    int cols = columns(r);
     NativeVector target = lv[r];
     for (int k = 0; k < units; k++) {
       int row = k * ld;
@@ -1242,7 +1325,7 @@ final class FoldedEvaluator implements Evaluator {
         double a1 = mixLog[off + k * 2 + 1];
         NativeVector p0 = pv[first];
         NativeVector p1 = pv[first + 1];
-        for (int b = 0; b < n; b++) {
+        for (int b = 0; b < cols; b++) {
           double x0 = a0 + p0.get(row + b);
           double x1 = a1 + p1.get(row + b);
           double hi = Math.max(x0, x1);
@@ -1251,7 +1334,7 @@ final class FoldedEvaluator implements Evaluator {
         }
         continue;
       }
-      for (int b = 0; b < n; b++) {
+      for (int b = 0; b < cols; b++) {
         double max = Double.NEGATIVE_INFINITY;
         for (int q = 0; q < np; q++) {
           max = Math.max(max, mixLog[off + k * np + q] + pv[first + q].get(row + b));
@@ -1712,11 +1795,20 @@ final class FoldedEvaluator implements Evaluator {
     final int[] cells;
     /** Partial sums of a row of a dense layer's output gradient per group (see groupedQuotient). */
     final double[] groupSum;
+    /** 0, 1, 2, ...: every column its own (see childColumns). */
+    final int[] same;
+    /** Per child of a partition, its columns for the region's (see childColumns); rows of {@code atOwned} or {@code same}. */
+    final int[][] at;
+    final int[][] atOwned;
 
     Scratch(NativeMemory mem, int maxOut, int maxIn, int maxUnits, int maxArity, int maxParts, int rowLength,
         int pixelLength, int cap, boolean training, int fusedChildren, int categories) {
       seen = new int[categories + 1];
       Arrays.fill(seen, -1);
+      same = new int[cap];
+      Arrays.setAll(same, i -> i);
+      at = new int[maxArity][];
+      atOwned = new int[training ? 0 : maxArity][cap];
       inDistinct = mem.allocate((long) maxIn * cap);
       outDistinct = mem.allocate((long) maxOut * cap);
       gradDistinct = mem.allocate(training ? (long) maxIn * cap : 1);

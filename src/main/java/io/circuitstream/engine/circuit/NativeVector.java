@@ -59,24 +59,25 @@ final class NativeVector {
   }
 
   /**
-   * Writes the element-wise product of two [rows x cap] blocks' first {@code n} columns into
-   * {@code prod}, and widens {@code colMax} and {@code colMin} to the products' column extremes.
+   * Writes the element-wise product of columns of two [rows x cap] blocks into the first {@code n}
+   * columns of {@code prod}, column j being {@code a}'s column {@code ca[j]} times {@code b}'s column
+   * {@code cb[j]}, and widens {@code colMax} and {@code colMin} to the products' column extremes.
    *
    * <p>The products are exactly what a loop over {@link #get} and {@link #put} gives (a float32
    * product of two float32 values is the rounded double product), in one pass with no per-element
    * precision test. The extremes skip NaN, which stays in {@code prod} and so in the values.
    */
-  static void product(NativeVector a, NativeVector b, NativeVector prod, double[] colMax, double[] colMin,
-      int rows, int n, int cap) {
+  static void product(NativeVector a, int[] ca, NativeVector b, int[] cb, NativeVector prod, double[] colMax,
+      double[] colMin, int rows, int n, int cap) {
     assert a.single == b.single && a.single == prod.single;
-    assert (long) (rows - 1) * cap + n <= Math.min(prod.length, Math.min(a.length, b.length));
+    assert (long) (rows - 1) * cap + n <= prod.length;
     if (prod.single) {
       for (int k = 0; k < rows; k++) {
         long row = 4L * k * cap;
         for (int j = 0; j < n; j++) {
-          long o = row + 4L * j;
-          float v = UNSAFE.getFloat(a.address + o) * UNSAFE.getFloat(b.address + o);
-          UNSAFE.putFloat(prod.address + o, v);
+          assert (long) k * cap + Math.max(ca[j], cb[j]) < Math.min(a.length, b.length);
+          float v = UNSAFE.getFloat(a.address + row + 4L * ca[j]) * UNSAFE.getFloat(b.address + row + 4L * cb[j]);
+          UNSAFE.putFloat(prod.address + row + 4L * j, v);
           double c = colMax[j];
           colMax[j] = v > c ? v : c;
           double d = colMin[j];
@@ -87,9 +88,9 @@ final class NativeVector {
       for (int k = 0; k < rows; k++) {
         long row = 8L * k * cap;
         for (int j = 0; j < n; j++) {
-          long o = row + 8L * j;
-          double v = UNSAFE.getDouble(a.address + o) * UNSAFE.getDouble(b.address + o);
-          UNSAFE.putDouble(prod.address + o, v);
+          assert (long) k * cap + Math.max(ca[j], cb[j]) < Math.min(a.length, b.length);
+          double v = UNSAFE.getDouble(a.address + row + 8L * ca[j]) * UNSAFE.getDouble(b.address + row + 8L * cb[j]);
+          UNSAFE.putDouble(prod.address + row + 8L * j, v);
           double c = colMax[j];
           colMax[j] = v > c ? v : c;
           double d = colMin[j];
