@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Layout: every region's values are a {@code [units, n]} row-major block for a batch of {@code n}
  * (in buffers sized for the capacity, so a small batch stays dense in memory), and a column is one
- * example. Sum layers work in log space with the max-shift trick once per input vector: a
+ * example, or in inference on a cp circuit one group of examples with the same pixels under the
+ * region (see {@code compact}). Sum layers work in log space with the max-shift trick once per input vector: a
  * region's log-values {@code L} become {@code E = exp(L - m)} with {@code m} the column maximum
  * (for a two-pixel region in inference, the pixels' scales, which keep E at most 1: see
  * {@code leafyProducts}), a dense layer computes {@code log(W · E) + m} with one BLAS product, and
@@ -900,9 +901,9 @@ final class FoldedEvaluator implements Evaluator {
   }
 
   /**
-   * Fills {@code base} with, per column, the row offset of pixel {@code var}'s value in example
-   * {@code examples[j]} in a lookup table of {@code out} columns: -1 for a missing pixel, -2 for a
-   * value with underflowing unit probabilities. Returns whether any value underflows.
+   * Fills {@code base} with, for each column j, the row offset of pixel {@code var}'s value in
+   * example {@code examples[j]} in a lookup table of {@code out} columns: -1 for a missing pixel, -2
+   * for a value with underflowing unit probabilities. Returns whether any value underflows.
    */
   private boolean tableRows(int var, int out, int[] base, int[] examples, int cols) {
     int[] values = evidence.values();
