@@ -165,6 +165,7 @@ public final class ReproduceCommand implements Callable<Integer> {
       }
     }
     md.append("Produced by `java -jar target/circuitstream.jar reproduce").append(quick ? " --quick" : "")
+        .append(config.precision() == Precision.FLOAT64 ? "" : " --precision " + config.precision().label())
         .append(resume ? " --resume" : "").append("` on ").append(Instant.now()).append(String.format(Locale.ROOT,
             ", %d threads, circuitstream %s; wall time **%.1f minutes** for this invocation (training and evaluation)",
             threads, BuildInfo.version(), minutes));
