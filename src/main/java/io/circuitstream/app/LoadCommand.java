@@ -61,6 +61,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--timeline", description = "also write one CSV row per measured image (index, publish time, latency, queue and scoring ms, batch size) to this file")
   @org.jspecify.annotations.Nullable Path timeline;
 
+  @Option(names = "--cpu-timeline", description = "also write, for every quarter second of the measured window, the"
+      + " cores this JVM, other processes and the hypervisor (steal) took, as CSV to this file")
+  @org.jspecify.annotations.Nullable Path cpuTimeline;
+
   @Option(names = "--set", description = "override a service setting (repeatable)")
   Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -91,7 +95,7 @@ public final class LoadCommand implements Callable<Integer> {
       System.err.println("load: no model stored; run `demo` or `serve --model FILE` once first");
       return 2;
     }
-    try (Service service = Service.start(cfg, model, System.err)) {
+    try (Service service = Service.start(cfg, model, System.err); CpuSampler cpu = CpuSampler.start(250)) {
       int total = warmup + count;
       Samples samples = new Samples(total);
       AtomicLong received = new AtomicLong();
@@ -131,7 +135,7 @@ public final class LoadCommand implements Callable<Integer> {
       }
       done.set(true);
       reader.join();
-      report(total, samples, service);
+      report(total, samples, service, cpu);
     } finally {
       deleteTree(brokerData); // the load test's own throw-away broker data
     }
@@ -188,7 +192,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private void report(int total, Samples samples, Service service) {
+  private void report(int total, Samples samples, Service service, CpuSampler cpu) {
     byte[] seen = samples.seen;
     long[] latencyMicros = samples.latencyMicros;
     long lost = 0;
@@ -232,6 +236,19 @@ public final class LoadCommand implements Callable<Integer> {
     r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
         .collect(Collectors.joining(", ")));
     r.put("peakRssMiB", BenchCommand.peakRssMiB());
+    // What else ran during the window: a slow stretch with other processes busy is the machine's, not ours.
+    long windowStart = java.util.stream.IntStream.range(warmup, total).filter(i -> seen[i] > 0)
+        .mapToLong(i -> samples.publishedMs[i]).min().orElse(Long.MAX_VALUE);
+    List<CpuSampler.Sample> load = cpu.between(windowStart, System.currentTimeMillis());
+    if (!load.isEmpty()) {
+      r.put("processCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::processCores).average().orElse(0)));
+      r.put("otherCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::otherCores).average().orElse(0)));
+      r.put("otherCpuCoresMax", round3(load.stream().mapToDouble(CpuSampler.Sample::otherCores).max().orElse(0)));
+      r.put("stealCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::stealCores).average().orElse(0)));
+    }
+    if (cpuTimeline != null) {
+      write(cpuTimeline, CpuSampler.csv(load));
+    }
     // A timeline's published_epoch_ms minus this is the JVM uptime that GC and JIT logs print.
     r.put("jvmStartEpochMs", ManagementFactory.getRuntimeMXBean().getStartTime());
     if (timeline != null) {
@@ -253,11 +270,19 @@ public final class LoadCommand implements Callable<Integer> {
             .append(',').append(samples.batchSize[i]).append('\n');
       }
     }
+    write(file, sb);
+  }
+
+  private static void write(Path file, CharSequence text) {
     try {
-      java.nio.file.Files.writeString(file, sb);
+      java.nio.file.Files.writeString(file, text);
     } catch (java.io.IOException e) {
       System.err.println("load: could not write " + file + ": " + e.getMessage());
     }
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
   }
 
   /** Returns the values of the measured images (after the warm-up, with a prediction), sorted. */

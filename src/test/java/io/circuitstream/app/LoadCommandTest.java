@@ -16,13 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadCommandTest {
 
   @Test
-  void loadAccountsForEveryImageAndReportsLatenciesTimelineAndTheRunsConditions(@TempDir Path dir) throws Exception {
+  void loadAccountsForEveryImageAndReportsLatenciesTimelinesAndTheRunsConditions(@TempDir Path dir) throws Exception {
     Path model = dir.resolve("model.cstrm");
     ModelFiles.write(TestModels.untrained(3, 5.0), model);
     Path timeline = dir.resolve("timeline.csv");
+    Path cpu = dir.resolve("cpu.csv");
 
     Object[] r = TrainEvaluateCommandTest.run("load", "--json", "--model", model.toString(), "--count", "300",
-        "--warmup", "100", "--rate", "400", "--timeline", timeline.toString());
+        "--warmup", "100", "--rate", "400", "--timeline", timeline.toString(),
+        "--cpu-timeline", cpu.toString());
 
     assertThat(r[0]).as("stderr: %s", r[2]).isEqualTo(0);
     JsonNode j = new ObjectMapper().readTree(((String) r[1]).trim());
@@ -40,6 +42,16 @@ class LoadCommandTest {
     assertThat(j.get("peakRssMiB").asLong()).isPositive();
     long jvmStart = j.get("jvmStartEpochMs").asLong();
     assertThat(jvmStart).isEqualTo(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+
+    assertThat(j.get("processCpuCores").asDouble()).as("this JVM scored images in the window").isPositive();
+    assertThat(j.get("otherCpuCores").asDouble()).isBetween(0.0, (double) Runtime.getRuntime().availableProcessors());
+    assertThat(j.get("otherCpuCoresMax").asDouble()).isGreaterThanOrEqualTo(j.get("otherCpuCores").asDouble());
+    assertThat(j.get("stealCpuCores").asDouble()).isGreaterThanOrEqualTo(0.0);
+    List<String> cpuRows = Files.readAllLines(cpu);
+    assertThat(cpuRows.get(0)).isEqualTo("epoch_ms,process_cores,other_cores,steal_cores");
+    assertThat(cpuRows).as("a sample every quarter second of a window of about half a second or more").hasSizeGreaterThan(1);
+    assertThat(cpuRows.subList(1, cpuRows.size())).allSatisfy(row ->
+        assertThat(Long.parseLong(row.split(",")[0])).as("sampled after the JVM started").isGreaterThan(jvmStart));
 
     List<String> rows = Files.readAllLines(timeline);
     assertThat(rows.get(0)).isEqualTo("index,published_epoch_ms,latency_ms,queue_ms,scoring_ms,batch_size");
