@@ -91,7 +91,6 @@ final class FoldedEvaluator implements Evaluator {
   private final boolean[][] mixFlag; // per linear mixing region: columns computed in log space
   private double mixFloor; // column maxima below this are mixed in log space
   private final double normal; // the smallest normal stored value: a smaller one is redone in log space
-  private final boolean single; // float32 storage: softmaxes may use the float32-accurate exp
   private final int mixBase;
   private final Scratch[] scratch;
   private final Object[] locks;
@@ -120,7 +119,6 @@ final class FoldedEvaluator implements Evaluator {
     this.circuit = circuit;
     this.mem = new NativeMemory(precision);
     this.normal = precision.smallestNormal();
-    this.single = precision == Precision.FLOAT32;
     this.mixFloor = precision.linearFloor();
     this.s = circuit.structure();
     this.cap = capacity;
@@ -362,7 +360,7 @@ final class FoldedEvaluator implements Evaluator {
       NativeVector wd = w[d];
       double[] tmp = scratch[t].row;
       for (int j = 0; j < out; j++) {
-        Numerics.softmax(theta, off + j * in, in, tmp, 0, single);
+        Numerics.softmax(theta, off + j * in, in, tmp, 0);
         wd.put(j * in, tmp, in);
       }
     });
@@ -378,7 +376,7 @@ final class FoldedEvaluator implements Evaluator {
         int width = Math.min(TILE_T, kin - k0);
         for (int j = 0; j < width; j++) {
           int k = k0 + j;
-          inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, rows, j * cats, single);
+          inputLogZ[var * kin + k] = Numerics.softmax(theta, s.inputOffset(var, k), cats, rows, j * cats);
         }
         for (int u = 0; u < cats; u++) {
           int to = at + u * kin + k0;
