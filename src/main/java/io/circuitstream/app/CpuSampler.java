@@ -46,6 +46,9 @@ final class CpuSampler implements AutoCloseable {
     if (before == null) {
       return;
     }
+    // The first line sums the "cpuN" lines after it, so its jiffies are shares of that many cores
+    // (which can differ from the processors this JVM may use).
+    double cores = coresInStat();
     long processBefore = processCpuNanos();
     long wallBefore = System.nanoTime();
     while (!stop) {
@@ -67,7 +70,6 @@ final class CpuSampler implements AutoCloseable {
       if (total > 0) {
         // Fields: user nice system idle iowait irq softirq steal. Jiffies of all cores together over
         // the interval's wall time give the cores' share without knowing the clock tick.
-        double cores = Runtime.getRuntime().availableProcessors();
         double busy = (d(now, before, 0) + d(now, before, 1) + d(now, before, 2) + d(now, before, 5)
             + d(now, before, 6)) / (double) total * cores;
         double steal = d(now, before, 7) / (double) total * cores;
@@ -125,6 +127,15 @@ final class CpuSampler implements AutoCloseable {
       return v;
     } catch (IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /** The number of "cpuN" lines in {@code /proc/stat}, at least 1. */
+  private static int coresInStat() {
+    try {
+      return (int) Math.max(1, Files.readAllLines(STAT).stream().filter(l -> l.matches("cpu\\d+\\s.*")).count());
+    } catch (IOException e) {
+      return 1;
     }
   }
 

@@ -241,9 +241,10 @@ public final class LoadCommand implements Callable<Integer> {
         .mapToLong(i -> samples.publishedMs[i]).min().orElse(Long.MAX_VALUE);
     List<CpuSampler.Sample> load = cpu.between(windowStart, System.currentTimeMillis());
     if (!load.isEmpty()) {
+      java.util.DoubleSummaryStatistics other = load.stream().mapToDouble(CpuSampler.Sample::otherCores).summaryStatistics();
       r.put("processCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::processCores).average().orElse(0)));
-      r.put("otherCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::otherCores).average().orElse(0)));
-      r.put("otherCpuCoresMax", round3(load.stream().mapToDouble(CpuSampler.Sample::otherCores).max().orElse(0)));
+      r.put("otherCpuCores", round3(other.getAverage()));
+      r.put("otherCpuCoresMax", round3(other.getMax()));
       r.put("stealCpuCores", round3(load.stream().mapToDouble(CpuSampler.Sample::stealCores).average().orElse(0)));
     }
     if (cpuTimeline != null) {
